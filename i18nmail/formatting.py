@@ -1,0 +1,215 @@
+"""Locale-aware formatting of money, numbers, dates and date ranges, through Babel.
+
+A :class:`Formatter` binds a CLDR locale, a time zone and a currency once
+(like ``babel.support.Format``); templates call it as ``fmt``. Nothing here
+reads ``LANG``/``LC_*`` or the thread's ``decimal`` context: amounts are
+quantised in an explicit context with ``ROUND_HALF_UP`` to the currency's own
+digits (KRW and JPY 0, EUR 2, KWD 3), negative zero is normalised, and
+amounts are checked against a domain limit *before* Babel sees them
+(RELIABILITY.md items 9, 28-31).
+
+>>> from zoneinfo import ZoneInfo
+>>> fmt = Formatter.get("sv_SE", "Europe/Stockholm", "SEK")
+>>> fmt.money(Decimal("1499.5"))
+'1\\xa0499,50\\xa0kr'
+>>> Formatter.get("ko_KR", "Asia/Seoul", "KRW").money(Decimal("25000"))
+'₩25,000'
+>>> fmt.date(date(2026, 12, 29))
+'29 december 2026'
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import babel
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+__all__ = ["Formatter", "MAX_AMOUNT", "coerce_amount", "normalise_currency"]
+
+#: Largest absolute amount accepted, in major units (RELIABILITY.md D30).
+MAX_AMOUNT = Decimal(10) ** 15
+_MONEY_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def normalise_currency(code: object) -> str:
+    """Return an ISO 4217 code, stripped and upper-cased, or raise ``ValueError``.
+
+    >>> normalise_currency(" eur ")
+    'EUR'
+    >>> normalise_currency("XYZ")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown currency code 'XYZ'
+    """
+    if not isinstance(code, str):
+        raise ValueError(f"a currency code must be a string, not {type(code).__name__}")
+    clean = code.strip().upper()
+    if not _CURRENCY_RE.match(clean):
+        raise ValueError(f"unknown currency code {code.strip()[:10]!r}")
+    try:
+        babel_numbers.validate_currency(clean)
+    except babel_numbers.UnknownCurrencyError:
+        raise ValueError(f"unknown currency code {clean!r}") from None
+    return clean
+
+
+def currency_digits(currency: str) -> int:
+    """Digits after the decimal point for *currency* (CLDR).
+
+    >>> currency_digits("KRW"), currency_digits("EUR"), currency_digits("KWD")
+    (0, 2, 3)
+    """
+    return int(babel_numbers.get_currency_precision(currency))
+
+
+def coerce_amount(value: object, currency: str) -> Decimal:
+    """Turn an amount into a finite ``Decimal`` in major units.
+
+    ``Decimal`` and decimal strings are major units; ``int`` is *minor* units
+    (cents, öre; for KRW the won itself). ``float`` is refused: it cannot hold
+    19.99 exactly.
+
+    >>> coerce_amount("19.99", "EUR"), coerce_amount(1999, "EUR"), coerce_amount(25000, "KRW")
+    (Decimal('19.99'), Decimal('19.99'), Decimal('25000'))
+    >>> coerce_amount(19.99, "EUR")
+    Traceback (most recent call last):
+    ...
+    TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') instead of the float 19.99
+    """
+    if isinstance(value, bool):
+        raise TypeError("an amount cannot be a bool")
+    if isinstance(value, float):
+        raise TypeError(
+            "amounts must be Decimal, a decimal string or integer minor units; "
+            f"use Decimal({str(value)!r}) instead of the float {value!r}"
+        )
+    if isinstance(value, int):
+        if abs(value) > MAX_AMOUNT * 1000:
+            raise ValueError("amount is out of range")
+        amount = Decimal(value).scaleb(-currency_digits(currency))
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > 40 or not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
+            raise ValueError(f"not a decimal amount: {value[:40]!r}")
+        amount = Decimal(text)
+    else:
+        raise TypeError(f"an amount must be Decimal, str or int, not {type(value).__name__}")
+    if not amount.is_finite():
+        raise ValueError("an amount must be a finite number")
+    if abs(amount) >= MAX_AMOUNT:
+        raise ValueError(f"amount is out of range (|amount| must be below {MAX_AMOUNT:,})")
+    return amount
+
+
+def _tz(value: str | ZoneInfo) -> ZoneInfo:
+    return value if isinstance(value, ZoneInfo) else ZoneInfo(value)
+
+
+class Formatter:
+    """Formatting for one (locale, time zone, currency); build with :meth:`get`."""
+
+    def __init__(self, locale: babel.Locale, tz: ZoneInfo, currency: str) -> None:
+        self.locale = locale
+        self.tz = tz
+        self.currency = currency
+        self.digits = currency_digits(currency)
+        self._quantum = Decimal(1).scaleb(-self.digits)
+        rtl = locale.character_order == "right-to-left"
+        self.direction = "rtl" if rtl else "ltr"
+
+    @classmethod
+    def get(cls, locale: str, tz: str | ZoneInfo, currency: str) -> Formatter:
+        """Return the shared formatter for these settings (built once, then cached)."""
+        return _formatter(locale, _tz(tz).key, currency)
+
+    def _clean(self, text: str) -> str:
+        # Babel output may carry embeddings in some locales; marks (LRM/RLM/ALM)
+        # are kept, embeddings and isolates never reach an email.
+        return _BIDI_EMBEDDINGS.sub("", text)
+
+    def money(self, amount: object, currency: str | None = None) -> str:
+        """Format an amount of *currency* (default: this formatter's)."""
+        code = normalise_currency(currency) if currency is not None else self.currency
+        value = coerce_amount(amount, code)
+        digits = currency_digits(code)
+        with decimal.localcontext(_MONEY_CONTEXT):
+            value = value.quantize(Decimal(1).scaleb(-digits))
+            if value.is_zero():
+                value = abs(value)
+            text = babel_numbers.format_currency(value, code, locale=self.locale, currency_digits=True)
+        return self._clean(text)
+
+    def number(self, value: int | Decimal) -> str:
+        """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
+        with decimal.localcontext(_MONEY_CONTEXT):
+            return self._clean(babel_numbers.format_decimal(value, locale=self.locale))
+
+    def percent(self, value: int | Decimal) -> str:
+        """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
+        with decimal.localcontext(_MONEY_CONTEXT):
+            fraction = Decimal(value) / 100
+            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale))
+
+    def date(self, value: date | datetime, format: str = "long") -> str:
+        """Format a date (a datetime is first moved to the customer's zone)."""
+        if isinstance(value, datetime):
+            value = self.local(value).date()
+        return self._clean(babel_dates.format_date(value, format=format, locale=self.locale))
+
+    def weekday_date(self, value: date | datetime) -> str:
+        """A date with its weekday, as the locale writes it (CLDR ``full`` format)."""
+        if isinstance(value, datetime):
+            value = self.local(value).date()
+        return self._clean(babel_dates.format_date(value, format="full", locale=self.locale))
+
+    def datetime(self, value: datetime) -> str:
+        """Format an aware datetime in the customer's zone: date, time (no
+        seconds) and the zone's name, joined as the locale joins them."""
+        local = self.local(value)
+        date_part = babel_dates.format_date(local.date(), format="medium", locale=self.locale)
+        time_part = babel_dates.format_time(local, format="short", tzinfo=self.tz, locale=self.locale)
+        zone = babel_dates.get_timezone_name(local, width="short", locale=self.locale)
+        pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
+        text = pattern.replace("{1}", date_part).replace("{0}", f"{time_part} {zone}")
+        return self._clean(text)
+
+    def local(self, value: datetime) -> datetime:
+        """Move an aware datetime to the customer's zone; naive input is refused."""
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime: give a time zone (e.g. datetime(..., tzinfo=UTC))")
+        return value.astimezone(self.tz)
+
+    def date_range(self, first: date, last: date) -> str:
+        """Format a range of dates with weekdays, as the locale writes intervals.
+
+        One date when *first* equals *last*; CLDR interval formats otherwise
+        (``yMMMEd``: shared month or year written once).
+        """
+        if first == last:
+            return self._clean(babel_dates.format_skeleton("yMMMEd", first, locale=self.locale))
+        return self._clean(babel_dates.format_interval(first, last, "yMMMEd", locale=self.locale))
+
+    def today(self, now: datetime) -> date:
+        """The customer's calendar date at *now*."""
+        return self.local(now).date()
+
+
+@lru_cache(maxsize=512)
+def _formatter(locale: str, tz: str, currency: str) -> Formatter:
+    return Formatter(babel.Locale.parse(locale), ZoneInfo(tz), currency)
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)

@@ -1,0 +1,436 @@
+"""The render pipeline: scenario + locale + context -> :class:`RenderedEmail`.
+
+One :class:`Mailer` is built at start-up and shared by every thread. A render
+is a pure function of (scenario, locale, context, shop, now): translations are
+bound per render through the template context, never installed into
+``Environment.globals`` after start-up, and no locale state is global
+(RELIABILITY.md items 4 and 35).
+
+Each scenario template is rendered twice from the same messages: once in a
+text environment (autoescape off: subject, preheader, plain text) and once in
+an HTML environment (autoescape on). Customer values are escaped exactly once
+in HTML and left raw in text and subject.
+
+>>> mailer = Mailer()
+>>> email = mailer.render("support_acknowledgement", locale="sv-FI",
+...                       context=mailer.scenario("support_acknowledgement").sample("sv"),
+...                       now=datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
+>>> email.locale, email.fallbacks
+('sv-FI', ())
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+import babel.numbers
+import css_inline
+import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from .catalogs import CatalogSet, Lookup, Translator, substitute
+from .config import Shop
+from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
+from .formatting import Formatter, utc_now
+from .message import RenderedEmail, clean_header_text
+from .negotiation import Fallback, LocaleMatch, bcp47, negotiate
+from .scenarios import Scenario, load_scenarios
+
+__all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
+
+_STATE = "__i18nmail_state"
+#: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
+MAX_SUBJECT = 150
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def _data_dir(name: str) -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data" / name  # an installed wheel
+    if packaged.is_dir():
+        return packaged
+    source = here.parent / name  # a source checkout or editable install
+    if source.is_dir():
+        return source
+    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
+
+
+def builtin_templates() -> Path:
+    """The folder of templates shipped with i18nmail."""
+    return _data_dir("templates")
+
+
+def builtin_catalogs() -> Path:
+    """The folder of catalogs shipped with i18nmail."""
+    return _data_dir("catalogs")
+
+
+@dataclass
+class _RenderState:
+    """Per-render translation state, reached from templates through the context."""
+
+    translator: Translator
+    language: str
+    fmt: Formatter
+    mark_fallbacks: bool
+    fallbacks: list[Fallback] = field(default_factory=list)
+    seen: set[tuple[str | None, str]] = field(default_factory=set)
+
+
+def _state(ctx: Context) -> _RenderState:
+    state = ctx.get(_STATE)
+    if not isinstance(state, _RenderState):
+        raise RenderError("gettext called outside an i18nmail render")
+    return state
+
+
+def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, found: Lookup,
+            values: Mapping[str, Any]) -> str:
+    autoescape = ctx.eval_ctx.autoescape
+    is_fallback = bool(found.problems) or (
+        found.locale != state.translator.primary and not (found.locale is None and state.language == "en")
+    )
+    if is_fallback and (msgctxt, msgid) not in state.seen:
+        state.seen.add((msgctxt, msgid))
+        if found.problems:
+            detail = "translation rejected (" + "; ".join(found.problems) + ")"
+        else:
+            detail = f"not translated in {state.translator.primary or 'this locale'!r}"
+        detail += f"; used {found.locale or 'the English source'}"
+        state.fallbacks.append(Fallback(kind="message", detail=detail, locale=state.translator.primary,
+                                        message=msgid if msgctxt is None else f"{msgctxt}|{msgid}"))
+    try:
+        if autoescape:
+            text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
+        else:
+            text = substitute(found.text, values)
+    except KeyError as exc:
+        raise TemplateError(f"message {msgid!r} needs the variable {exc.args[0]!r}, which the template does not pass") from None
+    if autoescape and is_fallback and state.mark_fallbacks:
+        return Markup('<mark class="i18nmail-fallback" title="{}">{}</mark>').format(
+            "fell back to " + (found.locale or "English"), text
+        )
+    return text
+
+
+@pass_context
+def _gettext(ctx: Context, message: str, **variables: Any) -> str:
+    state = _state(ctx)
+    return _finish(ctx, state, None, message, state.translator.gettext(None, message), variables)
+
+
+@pass_context
+def _pgettext(ctx: Context, msgctxt: str, message: str, **variables: Any) -> str:
+    state = _state(ctx)
+    return _finish(ctx, state, msgctxt, message, state.translator.gettext(msgctxt, message), variables)
+
+
+def _plural(ctx: Context, msgctxt: str | None, singular: str, plural: str, num: int, variables: dict[str, Any]) -> str:
+    state = _state(ctx)
+    if isinstance(num, bool) or not isinstance(num, int):
+        raise TemplateError(f"plural count for {singular!r} must be an integer, got {type(num).__name__}")
+    variables.setdefault("num", state.fmt.number(num))
+    found = state.translator.ngettext(msgctxt, singular, plural, num, "num")
+    return _finish(ctx, state, msgctxt, singular, found, variables)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    return _plural(ctx, None, singular, plural, num, variables)
+
+
+@pass_context
+def _npgettext(ctx: Context, msgctxt: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+    return _plural(ctx, msgctxt, singular, plural, num, variables)
+
+
+def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=auto_reload,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    # Set once at start-up; translations are found per render through the context.
+    env.globals.update(
+        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext
+    )
+    return env
+
+
+def _truncate_graphemes(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    while cut > 0 and (unicodedata.combining(text[cut]) or text[cut] in "\u200d\ufe0f\ufe0e"):
+        cut -= 1
+    if cut > 0 and "\ud800" <= text[cut - 1] <= "\udbff":  # pragma: no cover - str has no surrogates
+        cut -= 1
+    return text[:cut].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+
+
+@dataclass(frozen=True)
+class RefundWindow:
+    """When refunded money shows up: ``first``/``last`` dates, or ``instant``."""
+
+    method: str
+    low: int
+    high: int
+    first: date
+    last: date
+    dates: str
+
+    @property
+    def instant(self) -> bool:
+        return self.high == 0
+
+
+class Mailer:
+    """Renders every scenario in every supported locale.
+
+    ``templates`` and ``catalogs`` name a shop's own folders, searched before
+    the built-in ones (a shop overrides one sentence or one template and keeps
+    the rest). ``auto_reload`` re-reads changed catalogs and templates on the
+    next render (the preview server turns it on).
+    """
+
+    def __init__(
+        self,
+        shop: Shop | None = None,
+        *,
+        templates: str | Path | None = None,
+        catalogs: str | Path | None = None,
+        auto_reload: bool = False,
+        inline_css: bool = True,
+    ) -> None:
+        self.shop = shop or Shop()
+        self.template_roots: tuple[Path, ...] = tuple(
+            [Path(templates)] if templates is not None else []
+        ) + (builtin_templates(),)
+        self.catalog_roots: tuple[Path, ...] = tuple(
+            [Path(catalogs)] if catalogs is not None else []
+        ) + (builtin_catalogs(),)
+        for root in self.template_roots + self.catalog_roots:
+            if not root.is_dir():
+                raise RenderError(f"no such folder: {root}")
+        self.auto_reload = auto_reload
+        self.catalogs = CatalogSet(self.catalog_roots, auto_reload=auto_reload)
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(r)) for r in self.template_roots])
+        self._text_env = _make_env(loader, autoescape=False, auto_reload=auto_reload)
+        self._html_env = _make_env(loader, autoescape=True, auto_reload=auto_reload)
+        self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False) if inline_css else None
+        self._scenarios = load_scenarios(self.template_roots)
+        self._lock = threading.Lock()
+        self._calendars: dict[str, Any] = {}
+        default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
+        if default.fallbacks:
+            raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
+
+    # -- discovery -----------------------------------------------------------------
+
+    def scenarios(self) -> list[Scenario]:
+        """All scenarios, sorted by id."""
+        if self.auto_reload:
+            self._scenarios = load_scenarios(self.template_roots)
+        return list(self._scenarios.values())
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """One scenario by id; :class:`UnknownScenarioError` with a suggestion otherwise."""
+        if self.auto_reload:
+            self._scenarios = load_scenarios(self.template_roots)
+        if not isinstance(scenario_id, str) or scenario_id not in self._scenarios:
+            raise UnknownScenarioError(str(scenario_id)[:80], self._scenarios)
+        return self._scenarios[scenario_id]
+
+    def locales(self) -> list[str]:
+        """BCP 47 tags of every locale with a catalog, plus English (the source)."""
+        return sorted({bcp47(c) for c in self.catalogs.available()} | {"en"})
+
+    def negotiate(self, locale: object) -> LocaleMatch:
+        """The locale a render for *locale* would use, and why."""
+        return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+
+    # -- rendering -----------------------------------------------------------------
+
+    def _timezone(self, values: Mapping[str, Any], match: LocaleMatch) -> ZoneInfo:
+        if values.get("timezone"):
+            return ZoneInfo(values["timezone"])
+        if match.country:
+            try:
+                return ZoneInfo(_primary_zone(match.country))
+            except LookupError:
+                pass
+        return self.shop.tzinfo
+
+    def calendar(self, country: str) -> Any:
+        """The business-day calendar for *country* with the shop's closures and cut-off."""
+        with self._lock:
+            cal = self._calendars.get(country)
+            if cal is None:
+                from .businessdays import BusinessCalendar
+
+                cal = BusinessCalendar(
+                    country, closures=self.shop.closures, cutoff=self.shop.cutoff, tz=self.shop.timezone
+                )
+                self._calendars[country] = cal
+            return cal
+
+    def render(
+        self,
+        scenario: str,
+        *,
+        locale: object,
+        context: Mapping[str, Any],
+        now: datetime | None = None,
+        mark_fallbacks: bool = False,
+    ) -> RenderedEmail:
+        """Render *scenario* for a customer in *locale* with *context*.
+
+        Raises :class:`UnknownScenarioError`, :class:`ContextError` (also a
+        ``ValueError``; a ``TypeError`` too for a wrongly typed value such as a
+        float amount) or :class:`TemplateError`; never returns a partial email.
+        ``mark_fallbacks`` highlights fallback sentences in the HTML (preview only).
+        """
+        declared = self.scenario(scenario)
+        if now is None:
+            now = utc_now()
+        if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
+        match = self.negotiate(locale)
+        default_currency = _territory_currency(match.country, now.date())
+        values = declared.convert(context, self.shop, default_currency)
+        tz = self._timezone(values, match)
+        fmt = Formatter.get(match.babel_id, tz, values["currency"])
+        catalogs, problems = self.catalogs.chain(match.catalogs)
+        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        fallbacks: list[Fallback] = list(match.fallbacks) + problems
+        text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
+        html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
+        shop = self.shop
+        agent = {
+            "name": values.get("agent_name") or shop.signature_name,
+            "title": values.get("agent_title") or shop.signature_title,
+            "email": values.get("agent_email") or shop.support_email,
+            "phone": values.get("agent_phone") or shop.support_phone,
+        }
+        today = fmt.today(now)
+
+        def refund_window(method: str | None = None, start: date | datetime | None = None) -> RefundWindow:
+            chosen = method or values.get("refund_method") or "card"
+            low, high = shop.refund_policy.days(chosen)
+            cal = self.calendar(match.country)
+            origin = start if start is not None else now
+            window = cal.window(origin, low, high)
+            return RefundWindow(chosen, low, high, window[0], window[1], fmt.date_range(window[0], window[1]))
+
+        def business_day(n: int, start: date | datetime | None = None) -> date:
+            return cast(date, self.calendar(match.country).add(start if start is not None else now, n))
+
+        base: dict[str, Any] = {
+            **values,
+            "fmt": fmt,
+            "shop": shop,
+            "agent": agent,
+            "locale": match.tag,
+            "lang": match.language,
+            "dir": fmt.direction,
+            "now": now,
+            "today": today,
+            "refund_window": refund_window,
+            "business_day": business_day,
+        }
+        name = f"scenarios/{declared.id}.j2"
+        try:
+            text_template = self._text_env.get_template(name)
+            html_template = self._html_env.get_template(name)
+            text_vars = {**base, _STATE: text_state, "layout": "layouts/email.txt.j2",
+                         "components": "components/text.j2", "channel": "text"}
+            html_vars = {**base, _STATE: html_state, "layout": "layouts/email.html.j2",
+                         "components": "components/html.j2", "channel": "html"}
+            subject_ctx = text_template.new_context(text_vars)
+            subject = "".join(text_template.blocks["subject"](subject_ctx))
+            preheader = "".join(text_template.blocks["preheader"](text_template.new_context(text_vars)))
+            text = text_template.render(text_vars)
+            html = html_template.render(html_vars)
+        except KeyError as exc:
+            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or "syntax error", scenario=declared.id, path=exc.filename or name,
+                                lineno=exc.lineno) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=name) from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"undefined value: {exc.message}", scenario=declared.id, path=name) from None
+        except (RenderError, ContextError):
+            raise
+        except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
+            # Bad data met while formatting (a date out of range, an unknown refund
+            # method): a typed error, never a half-rendered email.
+            raise ContextError(str(exc), scenario=declared.id, field=None) from exc
+        for part in (text_state.fallbacks, html_state.fallbacks):
+            for item in part:
+                if item not in fallbacks:
+                    fallbacks.append(item)
+        subject = _truncate_graphemes(clean_header_text(subject), MAX_SUBJECT)
+        preheader = " ".join(preheader.split())
+        text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
+        if self._inliner is not None:
+            html = self._inliner.inline(html)
+        return RenderedEmail(
+            scenario=declared.id,
+            subject=subject,
+            preheader=preheader,
+            text=text,
+            html=html,
+            locale=match.tag,
+            language=match.language,
+            direction=fmt.direction,
+            fallbacks=tuple(fallbacks),
+        )
+
+
+def _territory_currency(country: str, when: date) -> str:
+    currencies = babel.numbers.get_territory_currencies(country, start_date=when, tender=True)
+    return currencies[0] if currencies else "EUR"
+
+
+#: Main zone of countries that span several, for customers who gave no zone.
+PRIMARY_ZONES: dict[str, str] = {
+    "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo", "MX": "America/Mexico_City", "RU": "Europe/Moscow",
+    "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CN": "Asia/Shanghai", "DE": "Europe/Berlin",
+    "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "AR": "America/Argentina/Buenos_Aires",
+    "CL": "America/Santiago", "NZ": "Pacific/Auckland", "EC": "America/Guayaquil",
+}
+
+
+def _primary_zone(country: str) -> str:
+    """The main time zone of a country (``SE`` -> ``Europe/Stockholm``), from CLDR.
+
+    >>> _primary_zone("KR"), _primary_zone("SE"), _primary_zone("US")
+    ('Asia/Seoul', 'Europe/Stockholm', 'America/New_York')
+    """
+    from babel.core import get_global
+
+    if country in PRIMARY_ZONES:
+        return PRIMARY_ZONES[country]
+    zones = get_global("territory_zones").get(country)
+    if not zones or len(zones) != 1:
+        raise LookupError(country)
+    return str(zones[0])
