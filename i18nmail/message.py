@@ -117,10 +117,13 @@ class RenderedEmail:
             msg["Reply-To"] = make_address(reply_to)
         msg["Date"] = format_datetime(date or datetime.now(timezone.utc))
         msg["Message-ID"] = message_id or make_msgid(domain=make_address(sender).domain)
-        msg["Content-Language"] = self.locale
         msg["MIME-Version"] = "1.0"
         msg.set_content(self.text, subtype="plain", charset="utf-8")
         msg.add_alternative(self.html, subtype="html", charset="utf-8")
+        # After set_content(), which drops every Content-* header it finds.
+        msg["Content-Language"] = self.locale
+        for part in msg.iter_parts():
+            part["Content-Language"] = self.locale
         return msg
 
     def as_dict(self) -> dict[str, object]:

@@ -38,6 +38,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, Lookup, Translator, substitute
 from .config import Shop
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
@@ -278,18 +279,49 @@ class Mailer:
                 pass
         return self.shop.tzinfo
 
-    def calendar(self, country: str) -> Any:
-        """The business-day calendar for *country* with the shop's closures and cut-off."""
+    def calendar(self, country: str) -> BusinessCalendar:
+        """The business-day calendar for *country* with the shop's closures and cut-off.
+
+        The cut-off is a time in the shop's own zone, so a shop with a cut-off
+        counts in ``Shop.timezone``; otherwise dates are taken in the country's
+        main zone (an order at 23:30 UTC is already tomorrow in Seoul).
+        """
         with self._lock:
             cal = self._calendars.get(country)
             if cal is None:
-                from .businessdays import BusinessCalendar
-
                 cal = BusinessCalendar(
-                    country, closures=self.shop.closures, cutoff=self.shop.cutoff, tz=self.shop.timezone
+                    country, closures=self.shop.closures, cutoff=self.shop.cutoff,
+                    tz=self.shop.timezone if self.shop.cutoff is not None else None,
                 )
                 self._calendars[country] = cal
             return cal
+
+    def describe_window(
+        self,
+        start: date | datetime,
+        low: int,
+        high: int,
+        *,
+        locale: object,
+        country: str | None = None,
+    ) -> tuple[Window, str, LocaleMatch]:
+        """The dates of "*low*-*high* business days" from *start*, and one sentence
+        saying so in *locale*: ``(Window, text, LocaleMatch)``.
+
+        *country* defaults to the locale's region (``sv-FI`` -> ``FI``).
+        """
+        match = self.negotiate(locale)
+        cal = self.calendar((country or match.country or "US").upper())
+        window = cal.window(start, low, high)
+        start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
+        fmt = Formatter.get(match.babel_id, cal.tz, "EUR")
+        catalogs, _problems = self.catalogs.chain(match.catalogs)
+        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
+        template = self._text_env.get_template("snippets/window.j2")
+        text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
+                                "start": start_day, "window": window})
+        return window, " ".join(text.split()), match
 
     def render(
         self,

@@ -1,0 +1,221 @@
+"""The ``i18nmail`` command line.
+
+Exit codes: 0 success, 1 findings or a failed check or render, 2 usage errors
+(click's own convention for bad options). Errors are one line on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .exceptions import I18nMailError
+from .render import Mailer
+
+__all__ = ["main"]
+
+FORMATS = ("eml", "text", "html", "json")
+
+
+class Settings:
+    """Options every command shares, kept on the click context."""
+
+    def __init__(self, templates: Path | None, catalogs: Path | None) -> None:
+        self.templates = templates
+        self.catalogs = catalogs
+        self._mailer: Mailer | None = None
+
+    def mailer(self) -> Mailer:
+        if self._mailer is None:
+            self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs)
+        return self._mailer
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn i18nmail's typed errors into one line on stderr and exit code 1."""
+    try:
+        yield
+    except I18nMailError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (ValueError, TypeError, LookupError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def dump_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """``--now``: an ISO datetime with offset, or a date (midnight UTC)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date or datetime: {value!r}", param_hint="--now") from None
+    if parsed.tzinfo is None:
+        if "T" in value or " " in value.strip():
+            raise click.BadParameter("give a time zone offset, e.g. 2026-11-23T09:00+01:00",
+                                     param_hint="--now")
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+              help="A shop's own templates folder, searched before the built-in one.")
+@click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path),
+              help="A shop's own catalogs folder, searched before the built-in one.")
+@click.version_option(package_name="i18nmail")
+@click.pass_context
+def main(ctx: click.Context, templates: Path | None, catalogs: Path | None) -> None:
+    """Customer-service emails in each customer's own language."""
+    ctx.obj = Settings(templates, catalogs)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def scenarios(settings: Settings, fmt: str) -> None:
+    """List the scenarios, their context fields and sample data."""
+    with reported_errors():
+        mailer = settings.mailer()
+        found = mailer.scenarios()
+    if fmt == "json":
+        dump_json([s.describe() for s in found])
+        return
+    width = max(len(s.id) for s in found)
+    for s in found:
+        click.echo(f"{s.id:<{width}}  {s.description}")
+
+
+def _read_context(source: str) -> dict[str, Any]:
+    try:
+        if source == "-":
+            raw = sys.stdin.read()
+            where = "stdin"
+        else:
+            raw = Path(source).read_text(encoding="utf-8")
+            where = source
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--context") from None
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{source} is not UTF-8", param_hint="--context") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"{where}: invalid JSON at line {exc.lineno}: {exc.msg}",
+                                 param_hint="--context") from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(f"{where}: expected a JSON object", param_hint="--context")
+    return data
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--locale", "locale", required=True, help="The customer's locale: sv-FI, nb_NO.UTF-8, ko ...")
+@click.option("--sample", is_flag=True, help="Use the scenario's built-in sample data.")
+@click.option("--context", "context_source", metavar="FILE.json|-", help="Context as a JSON object.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--now", metavar="ISO-DATETIME", help="Render as if it were this moment.")
+@click.option("--sender", default=None, help="From address for --format eml (default: the shop's).")
+@click.option("--recipient", default=None, help="To address for --format eml.")
+@click.pass_obj
+def render(settings: Settings, scenario: str, locale: str, sample: bool, context_source: str | None,
+           fmt: str, now: str | None, sender: str | None, recipient: str | None) -> None:
+    """Render SCENARIO for a customer in --locale."""
+    if sample == (context_source is not None):
+        raise click.UsageError("give exactly one of --sample or --context FILE.json|-")
+    moment = parse_now(now)
+    with reported_errors():
+        mailer = settings.mailer()
+        declared = mailer.scenario(scenario)
+        if sample:
+            context = declared.sample(mailer.negotiate(locale).catalogs[0]
+                                      if mailer.negotiate(locale).catalogs else "en")
+        else:
+            assert context_source is not None
+            context = _read_context(context_source)
+        email = mailer.render(scenario, locale=locale, context=context, now=moment)
+        for item in email.fallbacks:
+            click.echo(f"i18nmail: fallback: {item}", err=True)
+        if fmt == "json":
+            dump_json(email.as_dict())
+        elif fmt == "text":
+            click.echo(email.text, nl=False)
+        elif fmt == "html":
+            click.echo(email.html)
+        else:
+            to = recipient or context.get("customer_email") or "customer@example.invalid"
+            if context.get("customer_name") and not recipient:
+                to = (str(context["customer_name"]), str(to))
+            shop = mailer.shop
+            message = email.to_message(sender=sender or (shop.sender_name or shop.name, shop.support_email),
+                                       recipient=to, date=moment)
+            click.echo(message.as_string(), nl=False)
+
+
+def _parse_days(value: str) -> tuple[int, int]:
+    text = value.replace("\N{EN DASH}", "-").strip()
+    try:
+        if "-" in text:
+            low, high = (int(part) for part in text.split("-", 1))
+        else:
+            low = high = int(text)
+    except ValueError:
+        raise click.BadParameter(f"expected N or LOW-HIGH, e.g. 3-5, got {value!r}", param_hint="--days") from None
+    if low < 0 or high < low:
+        raise click.BadParameter(f"expected 0 <= LOW <= HIGH, got {value!r}", param_hint="--days")
+    return low, high
+
+
+@main.command()
+@click.option("--country", required=True, help="ISO 3166 country code whose business days count: SE, KR ...")
+@click.option("--from", "start", required=True, metavar="DATE", help="Start date (ISO), or an ISO datetime with offset.")
+@click.option("--days", required=True, metavar="LOW-HIGH", help="Business days, e.g. 3-5 or 2.")
+@click.option("--locale", default="en", show_default=True, help="Language the dates are written in.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def window(settings: Settings, country: str, start: str, days: str, locale: str, fmt: str) -> None:
+    """Turn "LOW-HIGH business days from DATE" into two real dates."""
+    low, high = _parse_days(days)
+    try:
+        origin: date | datetime = (datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date: {start!r}", param_hint="--from") from None
+    with reported_errors():
+        found, text, match = settings.mailer().describe_window(origin, low, high, locale=locale, country=country)
+    if fmt == "json":
+        dump_json({
+            "country": country.upper(), "from": origin.isoformat(), "low": low, "high": high,
+            "first": found.first.isoformat(), "last": found.last.isoformat(),
+            "locale": match.tag, "text": text,
+        })
+        return
+    click.echo(f"{found.first.isoformat()}  {found.last.isoformat()}")
+    click.echo(text)
+
+
+def register(command: click.Command) -> Callable[[], None]:
+    """Add *command* to the ``i18nmail`` group (used by the tooling modules)."""
+    main.add_command(command)
+    return lambda: None
+
+
+# --- catalog tooling commands ---
+# (extract, update, init, compile, stats, check and preview are added below.)
