@@ -262,9 +262,18 @@ class CatalogSet:
     pattern, so a locale string from a customer never becomes a path.
     """
 
-    def __init__(self, roots: Sequence[str | os.PathLike[str]], *, auto_reload: bool = False) -> None:
+    def __init__(
+        self,
+        roots: Sequence[str | os.PathLike[str]],
+        *,
+        auto_reload: bool = False,
+        virtual: Mapping[str, Callable[[], LoadedCatalog]] | None = None,
+    ) -> None:
         self.roots = tuple(Path(r) for r in roots)
         self.auto_reload = auto_reload
+        #: Catalogs built in memory (the pseudo-locale), by catalog id.
+        self.virtual = dict(virtual or {})
+        self._virtual_loaded: dict[str, LoadedCatalog] = {}
         self._lock = threading.Lock()
         self._loaded: dict[Path, LoadedCatalog] = {}
         self._errors: dict[Path, CatalogError] = {}
@@ -282,7 +291,7 @@ class CatalogSet:
                         (child / "LC_MESSAGES" / f"{DOMAIN}{ext}").is_file() for ext in (".po", ".mo")
                     ):
                         found.add(child.name)
-            self._available = frozenset(found)
+            self._available = frozenset(found | set(self.virtual))
         return self._available
 
     def _files(self, locale: str) -> list[Path]:
@@ -338,6 +347,15 @@ class CatalogSet:
                         problems.append(Fallback(kind="catalog", detail=str(error), locale=locale))
                     if catalog is not None:
                         catalogs.append(catalog)
+                if locale in self.virtual:
+                    try:
+                        built = self._virtual_loaded.get(locale)
+                        if built is None or self.auto_reload:
+                            built = self.virtual[locale]()
+                            self._virtual_loaded[locale] = built
+                        catalogs.append(built)
+                    except CatalogError as exc:
+                        problems.append(Fallback(kind="catalog", detail=str(exc), locale=locale))
         return catalogs, problems
 
     def errors(self) -> list[CatalogError]:

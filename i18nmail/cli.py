@@ -35,7 +35,7 @@ class Settings:
 
     def mailer(self) -> Mailer:
         if self._mailer is None:
-            self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs)
+            self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs, pseudo=True)
         return self._mailer
 
 

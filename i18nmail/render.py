@@ -22,6 +22,7 @@ in HTML and left raw in text and subject.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -39,12 +40,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .businessdays import BusinessCalendar, Window
-from .catalogs import CatalogSet, Lookup, Translator, substitute
+from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate
+from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
 
 __all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
@@ -112,7 +114,11 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
         state.fallbacks.append(Fallback(kind="message", detail=detail, locale=state.translator.primary,
                                         message=msgid if msgctxt is None else f"{msgctxt}|{msgid}"))
     try:
-        if autoescape:
+        if autoescape and state.fmt.direction == "rtl":
+            # Isolate each value (order numbers, names, amounts) so Latin text
+            # keeps its order inside a right-to-left sentence.
+            text = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
+        elif autoescape:
             text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
         else:
             text = substitute(found.text, values)
@@ -219,6 +225,7 @@ class Mailer:
         catalogs: str | Path | None = None,
         auto_reload: bool = False,
         inline_css: bool = True,
+        pseudo: bool = False,
     ) -> None:
         self.shop = shop or Shop()
         self.template_roots: tuple[Path, ...] = tuple(
@@ -231,7 +238,9 @@ class Mailer:
             if not root.is_dir():
                 raise RenderError(f"no such folder: {root}")
         self.auto_reload = auto_reload
-        self.catalogs = CatalogSet(self.catalog_roots, auto_reload=auto_reload)
+        self.pseudo = pseudo
+        virtual = {PSEUDO_LOCALE: self._pseudo_catalog} if pseudo else None
+        self.catalogs = CatalogSet(self.catalog_roots, auto_reload=auto_reload, virtual=virtual)
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(r)) for r in self.template_roots])
         self._text_env = _make_env(loader, autoescape=False, auto_reload=auto_reload)
         self._html_env = _make_env(loader, autoescape=True, auto_reload=auto_reload)
@@ -242,6 +251,9 @@ class Mailer:
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
+
+    def _pseudo_catalog(self) -> LoadedCatalog:
+        return pseudo_catalog(root / "messages.pot" for root in self.catalog_roots)
 
     # -- discovery -----------------------------------------------------------------
 
@@ -261,7 +273,7 @@ class Mailer:
 
     def locales(self) -> list[str]:
         """BCP 47 tags of every locale with a catalog, plus English (the source)."""
-        return sorted({bcp47(c) for c in self.catalogs.available()} | {"en"})
+        return sorted({bcp47(c) for c in self.catalogs.available() if c != PSEUDO_LOCALE} | {"en"})
 
     def negotiate(self, locale: object) -> LocaleMatch:
         """The locale a render for *locale* would use, and why."""
@@ -278,6 +290,13 @@ class Mailer:
             except LookupError:
                 pass
         return self.shop.tzinfo
+
+    def calendar_country(self, match: LocaleMatch) -> str:
+        """The country whose business days count for *match*: its region when the
+        holidays package knows it, else the shop's country, else ``US``."""
+        if match.country and match.country in _holiday_countries():
+            return match.country
+        return (self.shop.country or "US").upper()
 
     def calendar(self, country: str) -> BusinessCalendar:
         """The business-day calendar for *country* with the shop's closures and cut-off.
@@ -311,7 +330,7 @@ class Mailer:
         *country* defaults to the locale's region (``sv-FI`` -> ``FI``).
         """
         match = self.negotiate(locale)
-        cal = self.calendar((country or match.country or "US").upper())
+        cal = self.calendar(country.upper() if country else self.calendar_country(match))
         window = cal.window(start, low, high)
         start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
         fmt = Formatter.get(match.babel_id, cal.tz, "EUR")
@@ -363,16 +382,25 @@ class Mailer:
         }
         today = fmt.today(now)
 
+        def calendar() -> BusinessCalendar:
+            country = self.calendar_country(match)
+            if country != match.country:
+                note = Fallback(kind="calendar", locale=match.tag,
+                                detail=f"no business-day calendar for {match.country!r}; counted {country}'s")
+                if note not in fallbacks:
+                    fallbacks.append(note)
+            return self.calendar(country)
+
         def refund_window(method: str | None = None, start: date | datetime | None = None) -> RefundWindow:
             chosen = method or values.get("refund_method") or "card"
             low, high = shop.refund_policy.days(chosen)
-            cal = self.calendar(match.country)
+            cal = calendar()
             origin = start if start is not None else now
             window = cal.window(origin, low, high)
             return RefundWindow(chosen, low, high, window[0], window[1], fmt.date_range(window[0], window[1]))
 
         def business_day(n: int, start: date | datetime | None = None) -> date:
-            return cast(date, self.calendar(match.country).add(start if start is not None else now, n))
+            return calendar().add(start if start is not None else now, n)
 
         base: dict[str, Any] = {
             **values,
@@ -435,6 +463,13 @@ class Mailer:
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
         )
+
+
+@lru_cache(maxsize=1)
+def _holiday_countries() -> frozenset[str]:
+    from .businessdays import supported_countries
+
+    return frozenset(supported_countries())
 
 
 def _territory_currency(country: str, when: date) -> str:
