@@ -450,6 +450,7 @@ class Mailer:
         subject = _truncate_graphemes(clean_header_text(subject), MAX_SUBJECT)
         preheader = " ".join(preheader.split())
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
+        text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self._inliner is not None:
             html = self._inliner.inline(html)
         return RenderedEmail(
