@@ -219,3 +219,5 @@ def register(command: click.Command) -> Callable[[], None]:
 
 # --- catalog tooling commands ---
 # (extract, update, init, compile, stats, check and preview are added below.)
+from .preview import preview_command as _preview_command  # noqa: E402
+main.add_command(_preview_command)
