@@ -165,6 +165,7 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
     return func  # type: ignore[no-any-return]
 
 
+_RAW_PLURAL_RE = re.compile(rb'^"Plural-Forms:[ \t]*([^"\\\n]*)', re.M)
 _PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.S)
 
 
@@ -198,10 +199,17 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         raise CatalogError(path, f"cannot decode: {exc}") from None
     except (ValueError, TypeError, IndexError) as exc:
         raise CatalogError(path, f"cannot parse: {exc}") from None
-    header = ""
-    for name, value in catalog.mime_headers:
-        if name.lower() == "plural-forms":
-            header = value
+    # Babel parses the header's Plural-Forms into these two attributes (and
+    # leaves them None without one); its public ``mime_headers`` would instead
+    # regenerate a rule from the locale, which a catalog read without a locale
+    # does not have.
+    raw = _RAW_PLURAL_RE.search(data)
+    if raw is not None:
+        header = raw.group(1).decode("ascii", "replace")
+    else:
+        raw_n = getattr(catalog, "_num_plurals", None)
+        raw_expr = getattr(catalog, "_plural_expr", None)
+        header = f"nplurals={raw_n}; plural={raw_expr}" if raw_n is not None else ""
     nplurals, plural = _parse_plural_header(header, path)
     messages: dict[Key, str | tuple[str, ...]] = {}
     for message in catalog:
