@@ -165,7 +165,24 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
     return func  # type: ignore[no-any-return]
 
 
-_RAW_PLURAL_RE = re.compile(rb'^"Plural-Forms:[ \t]*([^"\\\n]*)', re.M)
+_RAW_HEADER_RE = re.compile(rb'^msgid ""[ \t]*\r?\nmsgstr ""[ \t]*\r?\n((?:[ \t]*".*"[ \t]*\r?\n)+)', re.M)
+
+
+def _raw_plural_forms(data: bytes) -> str | None:
+    """The ``Plural-Forms`` value exactly as the header of a .po file writes it
+    (joined across continuation lines), or ``None`` when there is none."""
+    match = _RAW_HEADER_RE.search(data[:20_000])
+    if match is None:
+        return None
+    joined = "".join(
+        line.strip()[1:-1] for line in match.group(1).decode("ascii", "replace").splitlines()
+    ).replace("\\n", "\n")
+    for line in joined.split("\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "plural-forms":
+            return value.strip()
+    return None
+
 _PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.S)
 
 
@@ -203,9 +220,9 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
     # leaves them None without one); its public ``mime_headers`` would instead
     # regenerate a rule from the locale, which a catalog read without a locale
     # does not have.
-    raw = _RAW_PLURAL_RE.search(data)
+    raw = _raw_plural_forms(data)
     if raw is not None:
-        header = raw.group(1).decode("ascii", "replace")
+        header = raw
     else:
         raw_n = getattr(catalog, "_num_plurals", None)
         raw_expr = getattr(catalog, "_plural_expr", None)
