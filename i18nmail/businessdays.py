@@ -21,15 +21,21 @@ Semantics (the README repeats them):
 * ``add(start, 0)`` is the start day itself when it is a business day, else
   the next business day ("today, or as soon as the bank opens").
 * A ``datetime`` start must be aware; it is converted to the calendar's time
-  zone first. With a ``cutoff``, an event at or after the cut-off time counts
-  as if it happened on the next day (so "1 business day" from a Monday
-  evening is Wednesday).
+  zone first. With a ``cutoff`` (a naive time read in that zone), an event at
+  or after the cut-off time counts as if it happened on the next calendar day
+  (so "1 business day" from a Monday evening is Wednesday). Together with the
+  rule above this keeps every answer monotonic: a later event never gets an
+  earlier date. (A Friday-evening event therefore counts like a Saturday one.)
 * ``window(start, low, high)`` is ``Window(add(start, low), add(start, high))``.
 * ``n`` must be an ``int`` (``bool`` and ``float`` raise ``TypeError``),
   ``0 <= n <= MAX_BUSINESS_DAYS`` (else ``ValueError``).
 * A computation that reaches a year the holiday data does not cover raises
   :class:`~i18nmail.exceptions.HolidayDataUnavailable` instead of silently
   treating every weekday of that year as a business day.
+* Weekends follow the holidays package date by date: Saudi Arabia's weekend
+  was Thursday-Friday until 28 June 2013, the UAE's Friday-Saturday until
+  2022, and China's make-up working Saturdays and Sundays are business days.
+  :attr:`BusinessCalendar.weekend` is the rule in force today.
 
 Whole weeks are skipped arithmetically, so a 1,000-day window costs about the
 same as a 5-day one; holiday tables are built once per country and year and
@@ -47,12 +53,14 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from dateutil.easter import easter
 
 from .exceptions import HolidayDataUnavailable
 
 __all__ = [
     "COUNTRY_CATEGORIES",
     "COUNTRY_CLOSURES",
+    "COUNTRY_EASTER_CLOSURES",
     "MAX_BUSINESS_DAYS",
     "BusinessCalendar",
     "Window",
@@ -74,14 +82,53 @@ COUNTRY_CATEGORIES: dict[str, tuple[str, ...]] = {
 
 #: Bank closures the holidays package has no category for, as (month, day,
 #: name). Norwegian and Danish banks are closed on Christmas Eve and New
-#: Year's Eve; Finnish banks on Christmas Eve (Finland's other closures are
-#: public holidays already). Sources: Norges Bank, Danmarks Nationalbank and
-#: Suomen Pankki settlement calendars.
+#: Year's Eve, Danish banks also on Constitution Day (5 June); Finnish banks
+#: on Christmas Eve (Finland's other closures are public holidays already).
+#: Sources: Norges Bank, Danmarks Nationalbank ("banklukkedage") and Suomen
+#: Pankki settlement calendars. The current rules are applied to every year.
 COUNTRY_CLOSURES: dict[str, tuple[tuple[int, int, str], ...]] = {
     "NO": ((12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
-    "DK": ((12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
+    "DK": ((6, 5, "Constitution Day"), (12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
     "FI": ((12, 24, "Christmas Eve"),),
 }
+
+#: Bank closures that move with Easter, as (days after Easter Sunday, name):
+#: Danish banks close on the Friday after Ascension Day (Danmarks
+#: Nationalbank: 15 May 2026, 7 May 2027).
+COUNTRY_EASTER_CLOSURES: dict[str, tuple[tuple[int, str], ...]] = {
+    "DK": ((40, "Bank closing day"),),
+}
+
+
+class _Tables(NamedTuple):
+    """One immutable snapshot of the loaded holiday tables.
+
+    ``closed`` are the dates on working weekdays (of :attr:`BusinessCalendar.weekend`)
+    that are not business days; ``opened`` the dates on weekend days that are
+    (an older weekend rule, a make-up working day). Both are sorted.
+    """
+
+    years: frozenset[int]
+    names: dict[date, str]
+    closed: tuple[date, ...]
+    opened: tuple[date, ...]
+    closed_set: frozenset[date]
+    opened_set: frozenset[date]
+
+
+_EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset())
+
+
+def _between(days: tuple[date, ...], first: date, last: date) -> int:
+    """How many of the sorted *days* lie in ``(first, last]``."""
+    return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
+
+
+def _weekend_varies(table: holidays.HolidayBase) -> bool:
+    """Whether the country's weekend depends on the date (holidays overrides it)."""
+    base = getattr(holidays.HolidayBase, "_get_weekend", None)
+    own = getattr(type(table), "_get_weekend", None)
+    return base is None or own is None or own is not base
 
 
 class Window(NamedTuple):
@@ -144,8 +191,11 @@ class BusinessCalendar:
             ) from None
         except (ValueError, KeyError) as exc:  # unknown subdivision
             raise ValueError(f"{country}: {exc}") from None
-        if cutoff is not None and not isinstance(cutoff, time):
-            raise TypeError("cutoff must be a datetime.time")
+        if cutoff is not None:
+            if not isinstance(cutoff, time):
+                raise TypeError("cutoff must be a datetime.time")
+            if cutoff.tzinfo is not None:
+                raise ValueError("cutoff must be a naive time: it is read in the calendar's tz=")
         self.country = country
         self.subdivision = subdivision
         self.cutoff = cutoff
@@ -156,16 +206,29 @@ class BusinessCalendar:
                 self.tz = ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {tz!r:.60}") from None
-        else:
+        elif isinstance(tz, tzinfo):
             self.tz = tz
+        else:
+            raise TypeError(f"tz must be a zone name or a tzinfo, got {type(tz).__name__}")
         wanted = COUNTRY_CATEGORIES.get(country, ("public", "bank"))
         self.categories = tuple(c for c in wanted if c in probe.supported_categories) or ("public",)
-        self.weekend = frozenset(int(d) for d in probe.weekend)
+        self.first_year = int(getattr(probe, "start_year", 1900))
+        self.last_year = int(getattr(probe, "end_year", 2100))
+        self._dated_weekend = _weekend_varies(probe)
+        if self._dated_weekend:
+            # The rule in force this week (Malaysian states differ, for example);
+            # other dates are corrected day by day from the holidays package.
+            today = date.today()
+            year = min(max(today.year, self.first_year), self.last_year)
+            ref = today.replace(year=year, month=7, day=1) if year != today.year else today
+            monday = ref - timedelta(days=ref.weekday())
+            week = [monday + timedelta(days=i) for i in range(7)]
+            self.weekend = frozenset(d.weekday() for d in week if probe.is_weekend(d))
+        else:
+            self.weekend = frozenset(int(d) for d in probe.weekend)
         if len(self.weekend) >= 7:
             raise ValueError(f"{country}: the holiday data has no working weekdays")
         self.workdays = tuple(d for d in range(7) if d not in self.weekend)
-        self.first_year = int(getattr(probe, "start_year", 1900))
-        self.last_year = int(getattr(probe, "end_year", 2100))
         extra: list[date] = []
         for day in closures:
             if isinstance(day, datetime) or not isinstance(day, date):
@@ -173,10 +236,11 @@ class BusinessCalendar:
             extra.append(day)
         self.closures = tuple(sorted(set(extra)))
         self._curated = COUNTRY_CLOSURES.get(country, ())
+        self._easter = COUNTRY_EASTER_CLOSURES.get(country, ())
         self._lock = threading.Lock()
-        self._years: set[int] = set()
-        self._names: dict[date, str] = {}
-        self._closed: list[date] = []  # sorted closures that fall on workdays
+        # Readers take one reference to this snapshot and never see it change;
+        # _ensure() builds a new one under the lock and publishes it at once.
+        self._tables: _Tables = _EMPTY
 
     def __repr__(self) -> str:
         sub = f", subdivision={self.subdivision!r}" if self.subdivision else ""
@@ -184,12 +248,12 @@ class BusinessCalendar:
 
     # -- holiday tables ------------------------------------------------------------
 
-    def _ensure(self, first: int, last: int) -> None:
-        """Load the holiday tables for the years ``first..last`` (inclusive)."""
-        missing = [y for y in range(first, last + 1) if y not in self._years]
-        if not missing:
-            return
-        for year in missing:
+    def _ensure(self, first: int, last: int) -> _Tables:
+        """The tables with every year ``first..last`` (inclusive) loaded."""
+        tables = self._tables
+        if all(year in tables.years for year in range(first, last + 1)):
+            return tables
+        for year in range(first, last + 1):
             if not self.first_year <= year <= self.last_year:
                 raise HolidayDataUnavailable(
                     f"{self.country}: no holiday data for {year} (the holidays package covers "
@@ -198,26 +262,75 @@ class BusinessCalendar:
                     year=year,
                 )
         with self._lock:
-            names = dict(self._names)
+            tables = self._tables
+            missing = [y for y in range(first, last + 1) if y not in tables.years]
+            if not missing:
+                return tables
+            names = dict(tables.names)
+            closed = list(tables.closed)
+            opened = list(tables.opened)
             for year in missing:
-                if year in self._years:
-                    continue
-                table = holidays.country_holidays(
-                    self.country, subdiv=self.subdivision, years=year, categories=self.categories
-                )
-                for day, name in table.items():
-                    names.setdefault(day, name)
-                for month, dom, name in self._curated:
-                    names.setdefault(date(year, month, dom), name)
-                for day in self.closures:
-                    if day.year == year:
-                        names.setdefault(day, "Shop closure")
-            closed = sorted(d for d in names if d.weekday() not in self.weekend)
-            # Publish the new tables before the years, so readers that see a
-            # year as loaded also see its dates.
-            self._names = names
-            self._closed = closed
-            self._years.update(missing)
+                year_names, year_closed, year_opened = self._load_year(year)
+                names.update(year_names)
+                closed.extend(year_closed)
+                opened.extend(year_opened)
+            closed.sort()
+            opened.sort()
+            tables = _Tables(
+                tables.years | frozenset(missing),
+                names,
+                tuple(closed),
+                tuple(opened),
+                frozenset(closed),
+                frozenset(opened),
+            )
+            self._tables = tables
+            return tables
+
+    def _load_year(self, year: int) -> tuple[dict[date, str], list[date], list[date]]:
+        """Names, closed working weekdays and opened weekend days of one year."""
+        table = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories
+        )
+        names = {day: name for day, name in table.items() if day.year == year}
+        extra: dict[date, str] = {}
+        for month, dom, name in self._curated:
+            extra.setdefault(date(year, month, dom), name)
+        sunday = easter(year)
+        for offset, name in self._easter:
+            extra.setdefault(sunday + timedelta(days=offset), name)
+        for day in self.closures:
+            if day.year == year:
+                extra.setdefault(day, "Shop closure")
+        for day, name in extra.items():
+            names.setdefault(day, name)
+        weekend = self.weekend
+        closed: list[date] = []
+        opened: list[date] = []
+        if self._dated_weekend:
+            day = date(year, 1, 1)
+            while day.year == year:
+                business = table.is_working_day(day) and day not in extra
+                if day.weekday() in weekend:
+                    if business:
+                        opened.append(day)
+                elif not business:
+                    closed.append(day)
+                day += timedelta(days=1)
+        else:
+            closed = [d for d in names if d.weekday() not in weekend]
+            # Make-up working days on a weekend (China's "调休"), unless the
+            # shop or the curated table closes them.
+            workdays = getattr(table, "weekend_workdays", ()) or ()
+            opened = [
+                d
+                for d in workdays
+                if d.year == year
+                and d.weekday() in weekend
+                and d not in extra
+                and table.is_working_day(d)
+            ]
+        return names, closed, opened
 
     def years_covered(self) -> tuple[int, int]:
         """The first and last year this calendar has holiday data for."""
@@ -226,14 +339,13 @@ class BusinessCalendar:
     # -- queries -------------------------------------------------------------------
 
     def closure_name(self, day: date) -> str | None:
-        """The holiday or closure on *day* (weekends excluded), or ``None``.
+        """The holiday or closure on *day* (plain weekends excluded), or ``None``.
 
         >>> BusinessCalendar("KR").closure_name(date(2026, 9, 25))
         'Chuseok'
         """
         day = self._as_date(day)
-        self._ensure(day.year, day.year)
-        return self._names.get(day)
+        return self._ensure(day.year, day.year).names.get(day)
 
     def is_business_day(self, day: date) -> bool:
         """``True`` when *day* is neither a weekend day nor a closure.
@@ -243,10 +355,12 @@ class BusinessCalendar:
         (False, True)
         """
         day = self._as_date(day)
+        return self._is_open(self._ensure(day.year, day.year), day)
+
+    def _is_open(self, tables: _Tables, day: date) -> bool:
         if day.weekday() in self.weekend:
-            return False
-        self._ensure(day.year, day.year)
-        return day not in self._names
+            return day in tables.opened_set
+        return day not in tables.closed_set
 
     def next_business_day(self, day: date) -> date:
         """The first business day strictly after *day*."""
@@ -262,7 +376,9 @@ class BusinessCalendar:
         datetime.date(2026, 12, 28)
         """
         n = _check_n(n)
-        day = self._start_day(start)
+        return self._add(self._start_day(start), n)
+
+    def _add(self, day: date, n: int) -> date:
         if n == 0:
             if self.is_business_day(day):
                 return day
@@ -270,20 +386,26 @@ class BusinessCalendar:
         return self._forward(day, n)
 
     def window(self, start: date | datetime, low: int, high: int) -> Window:
-        """The first and last date of "*low*-*high* business days" from *start*."""
+        """The first and last date of "*low*-*high* business days" from *start*.
+
+        >>> BusinessCalendar("NO").window(date(2026, 12, 30), 1, 2)
+        Window(first=datetime.date(2027, 1, 4), last=datetime.date(2027, 1, 5))
+        """
         low, high = _check_n(low), _check_n(high)
         if low > high:
             raise ValueError(f"window low ({low}) is greater than high ({high})")
         day = self._start_day(start)
-        return Window(self.add(day, low), self.add(day, high))
+        first = self._add(day, low)
+        last = first if high == low else self._add(day, high)
+        return Window(first, last)
 
     def business_days_between(self, first: date, last: date) -> int:
         """How many business days lie in ``(first, last]`` (0 when ``last <= first``)."""
         first, last = self._as_date(first), self._as_date(last)
         if last <= first:
             return 0
-        self._ensure(first.year, last.year)
-        return self._workdays_between(first, last) - self._closed_between(first, last)
+        tables = self._ensure((first + timedelta(days=1)).year, last.year)
+        return self._count(tables, first, last)
 
     # -- arithmetic ----------------------------------------------------------------
 
@@ -319,9 +441,13 @@ class BusinessCalendar:
                 count += 1
         return count
 
-    def _closed_between(self, first: date, last: date) -> int:
-        """Closures on working weekdays in ``(first, last]``."""
-        return bisect.bisect_right(self._closed, last) - bisect.bisect_right(self._closed, first)
+    def _count(self, tables: _Tables, first: date, last: date) -> int:
+        """Business days in ``(first, last]``; *tables* must cover those years."""
+        return (
+            self._workdays_between(first, last)
+            - _between(tables.closed, first, last)
+            + _between(tables.opened, first, last)
+        )
 
     def _weekday_offset(self, day: date, n: int) -> date:
         """The *n*-th working weekday after *day* (holidays ignored), ``n >= 1``."""
@@ -342,11 +468,29 @@ class BusinessCalendar:
         remaining = n
         while True:
             candidate = self._weekday_offset(current, remaining)
-            self._ensure(current.year, candidate.year)
-            skipped = self._closed_between(current, candidate)
-            if skipped == 0:
-                return candidate
-            current, remaining = candidate, skipped
+            # (current, candidate] is what gets counted: load every year it touches.
+            tables = self._ensure((current + timedelta(days=1)).year, candidate.year)
+            closed = _between(tables.closed, current, candidate)
+            opened = _between(tables.opened, current, candidate)
+            if not opened:
+                if not closed:
+                    return candidate
+                current, remaining = candidate, closed
+                continue
+            found = remaining - closed + opened
+            if found < remaining:
+                current, remaining = candidate, remaining - found
+                continue
+            # Opened weekend days: the answer lies in (current, candidate]. It is
+            # the first day on which the running count reaches `remaining`.
+            low, high = current, candidate
+            while (high - low).days > 1:
+                mid = low + timedelta(days=(high - low).days // 2)
+                if self._count(tables, current, mid) >= remaining:
+                    high = mid
+                else:
+                    low = mid
+            return high
 
 
 def _check_n(n: object) -> int:
@@ -359,11 +503,17 @@ def _check_n(n: object) -> int:
     return n
 
 
-@lru_cache(maxsize=256)
 def get_calendar(country: str, subdivision: str | None = None) -> BusinessCalendar:
     """A shared calendar for *country* (no shop closures, no cut-off), built once.
 
-    >>> get_calendar("SE") is get_calendar("SE")
+    >>> get_calendar("SE") is get_calendar("se")
     True
     """
+    if isinstance(country, str):
+        country = country.upper()
+    return _shared_calendar(country, subdivision)
+
+
+@lru_cache(maxsize=256)
+def _shared_calendar(country: str, subdivision: str | None) -> BusinessCalendar:
     return BusinessCalendar(country, subdivision=subdivision)
