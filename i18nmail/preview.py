@@ -65,6 +65,8 @@ from babel.messages.pofile import read_po
 
 from .exceptions import I18nMailError, did_you_mean, safe_repr
 from .message import RenderedEmail
+from .negotiation import bcp47
+from .pseudo import PSEUDO_LOCALE
 from .render import Mailer
 
 __all__ = [
@@ -402,6 +404,13 @@ class PreviewApp:
 
     # -- lookups against the known lists --------------------------------------------------
 
+    def locales(self) -> list[str]:
+        """The locales the preview offers: every catalog, plus the pseudo-locale if on."""
+        tags = self.mailer.locales()
+        if getattr(self.mailer, "pseudo", False):
+            tags.append(bcp47(PSEUDO_LOCALE))
+        return tags
+
     def _scenario(self, params: Mapping[str, str]) -> Any:
         value = params.get("scenario")
         if value is None:
@@ -415,7 +424,7 @@ class PreviewApp:
     def _locale(self, params: Mapping[str, str]) -> str:
         """A known locale tag, or a known one plus a CLDR region (``sv-FI``)."""
         value = params.get("locale", self.mailer.negotiate(self.mailer.shop.default_locale).tag)
-        known = self.mailer.locales()
+        known = self.locales()
         if value in known:
             return value
         match = _LOCALE_PARAM.fullmatch(value) if len(value) <= 16 else None
@@ -443,7 +452,7 @@ class PreviewApp:
     def index_page(self) -> str:
         """The scenarios x locales matrix."""
         scenarios = self.mailer.scenarios()
-        locales = self.mailer.locales()
+        locales = self.locales()
         templates = _fingerprint(self.mailer.template_roots)
         catalogs = {root: _fingerprint([root], by_folder=True) for root in self.mailer.catalog_roots}
         with self._lock:  # concurrent index loads share one pass over the matrix
@@ -558,7 +567,7 @@ class PreviewApp:
                        for s in self.mailer.scenarios()],
             locales=[{"tag": tag, "current": tag == locale,
                       "url": self._url("/email", scenario=scenario.id, locale=tag, **keep)}
-                     for tag in self.mailer.locales()],
+                     for tag in self.locales()],
         )
 
     def raw_email(self, params: Mapping[str, str]) -> Response:
@@ -719,7 +728,7 @@ def preview_command(ctx: click.Context, host: str, port: int, templates: Path | 
     templates = templates or getattr(settings, "templates", None)
     catalogs = catalogs or getattr(settings, "catalogs", None)
     try:
-        mailer = Mailer(templates=templates, catalogs=catalogs, auto_reload=True)
+        mailer = Mailer(templates=templates, catalogs=catalogs, auto_reload=True, pseudo=True)
         server = PreviewServer(_app_for(mailer, host, None), host, port)
     except I18nMailError as exc:
         raise click.ClickException(str(exc)) from None
