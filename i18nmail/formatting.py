@@ -40,6 +40,20 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+#: Where shops write amounts differently from CLDR's default currency pattern:
+#: Korean shops write "74,500원", Japanese shops "1,980円", not "₩74,500" / "￥1,980".
+CURRENCY_PATTERNS: dict[tuple[str, str], str] = {
+    ("ko", "KRW"): "#,##0원",
+    ("ja", "JPY"): "#,##0円",
+}
+
+#: Time patterns where CLDR's short format is not what customers read:
+#: Korean writes the day period in full ("오후 5:15", not "PM 5:15").
+TIME_PATTERNS: dict[str, str] = {
+    "ko": "aaaa h:mm",
+}
+
+
 def normalise_currency(code: object) -> str:
     """Return an ISO 4217 code, stripped and upper-cased, or raise ``ValueError``.
 
@@ -147,7 +161,9 @@ class Formatter:
             value = value.quantize(Decimal(1).scaleb(-digits))
             if value.is_zero():
                 value = abs(value)
-            text = babel_numbers.format_currency(value, code, locale=self.locale, currency_digits=True)
+            pattern = CURRENCY_PATTERNS.get((self.locale.language, code))
+            text = babel_numbers.format_currency(value, code, format=pattern, locale=self.locale,
+                                                 currency_digits=True)
         return self._clean(text)
 
     def number(self, value: int | Decimal) -> str:
@@ -178,8 +194,13 @@ class Formatter:
         seconds) and the zone's name, joined as the locale joins them."""
         local = self.local(value)
         date_part = babel_dates.format_date(local.date(), format="medium", locale=self.locale)
-        time_part = babel_dates.format_time(local, format="short", tzinfo=self.tz, locale=self.locale)
+        time_format = TIME_PATTERNS.get(self.locale.language, "short")
+        time_part = babel_dates.format_time(local, format=time_format, tzinfo=self.tz, locale=self.locale)
         zone = babel_dates.get_timezone_name(local, width="short", locale=self.locale)
+        if not any(ch.isalpha() for ch in zone):
+            # CLDR has no abbreviation here ("+0900"): write the offset the way
+            # the locale writes it ("GMT+09:00", "UTC+02:00").
+            zone = babel_dates.get_timezone_gmt(local, width="long", locale=self.locale)
         pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
         text = pattern.replace("{1}", date_part).replace("{0}", f"{time_part} {zone}")
         return self._clean(text)

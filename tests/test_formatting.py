@@ -21,8 +21,10 @@ def fmt(locale: str, currency: str = "EUR", tz: str = "Europe/Stockholm") -> For
     [
         ("en_US", "USD", Decimal("1234.5"), "$1,234.50"),
         ("sv_SE", "SEK", Decimal("1234.5"), "1\u00a0234,50\u00a0kr"),
-        ("ko_KR", "KRW", Decimal("25000"), "₩25,000"),
-        ("ja_JP", "JPY", Decimal("1980"), "￥1,980"),
+        ("ko_KR", "KRW", Decimal("25000"), "25,000원"),
+        ("ja_JP", "JPY", Decimal("1980"), "1,980円"),
+        ("en_US", "KRW", Decimal("25000"), "₩25,000"),
+        ("ko_KR", "USD", Decimal("19.99"), "US$19.99"),
         ("de_DE", "EUR", "19.99", "19,99\u00a0€"),
         ("en_US", "KWD", Decimal("1.2345"), "KWD1.235"),
     ],
@@ -107,6 +109,13 @@ def test_naive_datetimes_are_refused() -> None:
     """A naive datetime raises ValueError instead of guessing a zone (RELIABILITY.md E34)."""
     with pytest.raises(ValueError, match="naive"):
         fmt("en_US").datetime(datetime(2026, 1, 1, 12, 0))
+
+
+def test_korean_times_and_offset_only_zones() -> None:
+    """Korean writes 오후 in full; zones without a CLDR abbreviation show a localized offset."""
+    moment = datetime(2026, 11, 23, 8, 15, tzinfo=timezone.utc)
+    assert fmt("ko_KR", "KRW", "Asia/Seoul").datetime(moment) == "2026. 11. 23. 오후 5:15 GMT+09:00"
+    assert fmt("fi_FI", "EUR", "Europe/Helsinki").datetime(moment) == "23.11.2026 10.15 UTC+02:00"
 
 
 def test_datetime_shows_zone() -> None:
