@@ -53,7 +53,6 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from dateutil.easter import easter
 
 from .exceptions import HolidayDataUnavailable
 
@@ -122,6 +121,23 @@ _EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset())
 def _between(days: tuple[date, ...], first: date, last: date) -> int:
     """How many of the sorted *days* lie in ``(first, last]``."""
     return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
+
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian algorithm, Meeus/Jones/Butcher).
+
+    >>> _easter(2026), _easter(2027)
+    (datetime.date(2026, 4, 5), datetime.date(2027, 3, 28))
+    """
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l) // 433
+    month = (h + l - 7 * m + 90) // 25
+    return date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
 
 
 def _weekend_varies(table: holidays.HolidayBase) -> bool:
@@ -229,6 +245,17 @@ class BusinessCalendar:
         if len(self.weekend) >= 7:
             raise ValueError(f"{country}: the holiday data has no working weekdays")
         self.workdays = tuple(d for d in range(7) if d not in self.weekend)
+        # _steps[weekday][k]: calendar days from a day with that weekday to the
+        # k-th working weekday after it (k = 1..len(workdays)).
+        steps = []
+        for weekday in range(7):
+            row, ahead = [0], 0
+            while len(row) <= len(self.workdays):
+                ahead += 1
+                if (weekday + ahead) % 7 not in self.weekend:
+                    row.append(ahead)
+            steps.append(tuple(row))
+        self._steps = tuple(steps)
         extra: list[date] = []
         for day in closures:
             if isinstance(day, datetime) or not isinstance(day, date):
@@ -296,7 +323,7 @@ class BusinessCalendar:
         extra: dict[date, str] = {}
         for month, dom, name in self._curated:
             extra.setdefault(date(year, month, dom), name)
-        sunday = easter(year)
+        sunday = _easter(year)
         for offset, name in self._easter:
             extra.setdefault(sunday + timedelta(days=offset), name)
         for day in self.closures:
@@ -451,16 +478,10 @@ class BusinessCalendar:
 
     def _weekday_offset(self, day: date, n: int) -> date:
         """The *n*-th working weekday after *day* (holidays ignored), ``n >= 1``."""
-        per_week = len(self.workdays)
-        weeks, rest = divmod(n, per_week)
+        weeks, rest = divmod(n, len(self.workdays))
         if rest == 0:
-            weeks, rest = weeks - 1, per_week
-        day += timedelta(days=7 * weeks)
-        while rest:
-            day += timedelta(days=1)
-            if day.weekday() not in self.weekend:
-                rest -= 1
-        return day
+            weeks, rest = weeks - 1, len(self.workdays)
+        return day + timedelta(days=7 * weeks + self._steps[day.weekday()][rest])
 
     def _forward(self, day: date, n: int) -> date:
         """The *n*-th business day strictly after *day*, ``n >= 1``."""

@@ -8,8 +8,8 @@ plus the curated tables): nothing in it goes through ``BusinessCalendar``.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 import holidays
 import numpy as np
@@ -28,8 +28,6 @@ from i18nmail.businessdays import (
     supported_countries,
 )
 from i18nmail.exceptions import HolidayDataUnavailable
-
-UTC = timezone.utc
 
 # -- the oracle ---------------------------------------------------------------------
 
@@ -61,7 +59,7 @@ def first_data_year(country: str) -> int:
     return holidays.country_holidays(country, years=()).start_year
 
 
-@lru_cache(maxsize=None)
+@cache
 def oracle(country: str) -> np.busdaycalendar:
     """A numpy business-day calendar for *country* over ORACLE_YEARS."""
     years = range(max(ORACLE_YEARS[0], first_data_year(country)), ORACLE_YEARS[-1] + 1)
@@ -221,7 +219,10 @@ def test_curated_christmas_eve_and_new_years_eve(country):
     """Norway and Denmark: Christmas Eve and New Year's Eve come from the curated table."""
     public = holidays.country_holidays(country, years=2026)
     cal = BusinessCalendar(country)
-    for day, name in ((date(2026, 12, 24), "Christmas Eve"), (date(2026, 12, 31), "New Year's Eve")):
+    for day, name in (
+        (date(2026, 12, 24), "Christmas Eve"),
+        (date(2026, 12, 31), "New Year's Eve"),
+    ):
         assert day not in public  # the package does not close them ...
         assert cal.closure_name(day) == name  # ... the curated table does
         assert not cal.is_business_day(day)
@@ -429,7 +430,13 @@ def test_thread_safety_of_lazy_loading():
         errors: list[BaseException] = []
         barrier = threading.Barrier(12)
 
-        def work(k: int, cal: BusinessCalendar = cal) -> None:
+        def work(
+            k: int,
+            cal: BusinessCalendar = cal,
+            barrier: threading.Barrier = barrier,
+            results: dict[int, list[date]] = results,
+            errors: list[BaseException] = errors,
+        ) -> None:
             try:
                 barrier.wait()
                 cut = k * 17 % len(jobs)  # each thread starts somewhere else
