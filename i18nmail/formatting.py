@@ -13,7 +13,7 @@ amounts are checked against a domain limit *before* Babel sees them
 >>> fmt.money(Decimal("1499.5"))
 '1\\xa0499,50\\xa0kr'
 >>> Formatter.get("ko_KR", "Asia/Seoul", "KRW").money(Decimal("25000"))
-'₩25,000'
+'25,000원'
 >>> fmt.date(date(2026, 12, 29))
 '29 december 2026'
 """
