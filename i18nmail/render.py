@@ -54,6 +54,11 @@ __all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
 _STATE = "__i18nmail_state"
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
 MAX_SUBJECT = 150
+#: Unicode's Bidi_Control characters. They never reach the subject, preheader
+#: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
+#: an RLO): a plain-text reader shows them as garbage or lets them reorder the
+#: line. The HTML part isolates values with <bdi> instead.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -447,8 +452,9 @@ class Mailer:
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
-        subject = _truncate_graphemes(clean_header_text(subject), MAX_SUBJECT)
-        preheader = " ".join(preheader.split())
+        subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
+        preheader = " ".join(_BIDI_CONTROLS.sub("", preheader).split())
+        text = _BIDI_CONTROLS.sub("", text)
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self._inliner is not None:
