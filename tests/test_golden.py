@@ -1,0 +1,65 @@
+"""Golden files: every scenario in every locale, rendered with its sample data at a fixed now.
+
+Any change to a translation, template or formatting shows up here as a
+readable diff. After an intended change, regenerate and review the diff:
+
+    I18NMAIL_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+    git diff tests/golden
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from i18nmail import Mailer, RenderedEmail
+from shipped import MARKETS, PSEUDO
+
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("I18NMAIL_UPDATE_GOLDEN") == "1"
+CASES = [(catalog, tag) for catalog, tag in MARKETS.items()] + [PSEUDO]
+SCENARIOS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "templates" / "scenarios").glob("*.toml"))
+
+
+def text_snapshot(email: RenderedEmail) -> str:
+    fallbacks = "".join(f"Fallback: {f}\n" for f in email.fallbacks)
+    return (f"Subject: {email.subject}\nPreheader: {email.preheader}\nLocale: {email.locale}\n"
+            f"Direction: {email.direction}\n{fallbacks}\n{email.text}")
+
+
+def compare(path: Path, actual: str) -> None:
+    if UPDATE:
+        assert os.environ.get("CI") != "true", "golden files are never regenerated in CI"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text("utf-8") != actual:
+            path.write_text(actual, "utf-8")
+        return
+    assert path.exists(), f"{path} is missing: run with I18NMAIL_UPDATE_GOLDEN=1 and review the diff"
+    expected = path.read_text("utf-8")
+    if expected != actual:
+        import difflib
+
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path),
+                                            "rendered", n=2))
+        pytest.fail(f"rendered email differs from {path.name}:\n{diff[:6000]}")
+
+
+@pytest.mark.parametrize(("catalog", "tag"), CASES, ids=[tag for _, tag in CASES])
+def test_golden_emails(catalog: str, tag: str) -> None:
+    """Each scenario in this locale renders exactly as its golden text and HTML files."""
+    mailer = Mailer(pseudo=True)
+    for scenario in SCENARIOS:
+        email = mailer.render(scenario, locale=tag, context=mailer.scenario(scenario).sample(catalog), now=NOW)
+        compare(GOLDEN / tag / f"{scenario}.txt", text_snapshot(email))
+        compare(GOLDEN / tag / f"{scenario}.html", email.html)
+
+
+def test_no_stray_golden_files() -> None:
+    """Every golden file belongs to a current scenario and locale."""
+    expected = {GOLDEN / tag / f"{s}.{ext}" for _, tag in CASES for s in SCENARIOS for ext in ("txt", "html")}
+    present = set(GOLDEN.glob("*/*.*"))
+    assert present - expected == set()
