@@ -406,11 +406,15 @@ class BusinessCalendar:
         return self._add(self._start_day(start), n)
 
     def _add(self, day: date, n: int) -> date:
+        business = self.is_business_day(day)  # refuses a start outside the holiday data first
         if n == 0:
-            if self.is_business_day(day):
+            if business:
                 return day
             n = 1
-        return self._forward(day, n)
+        try:
+            return self._forward(day, n)
+        except OverflowError:  # defensive: date.max lies far beyond any holiday data
+            raise ValueError(f"{n} business days after {day} is beyond the last representable date") from None
 
     def window(self, start: date | datetime, low: int, high: int) -> Window:
         """The first and last date of "*low*-*high* business days" from *start*.

@@ -456,3 +456,10 @@ def test_thread_safety_of_lazy_loading():
         assert not errors
         assert len(results) == 12
         assert all(r == expected for r in results.values())
+
+
+def test_far_future_start_is_holiday_data_unavailable_not_overflow() -> None:
+    """date(9999, 12, 30) + 5 business days is a HolidayDataUnavailable (a ValueError), never OverflowError."""
+    cal = BusinessCalendar("SE")
+    with pytest.raises(HolidayDataUnavailable):
+        cal.add(date(9999, 12, 30), 5)
