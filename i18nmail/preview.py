@@ -137,6 +137,7 @@ _PAGES = {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}{% endblock %} · i18nmail preview</title>
 <link rel="stylesheet" href="/preview.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top"><a class="home" href="/">i18nmail preview</a>
@@ -193,7 +194,7 @@ good version stays in use):<ul>{% for p in problems %}<li><code>{{ p }}</code></
 <nav class="views" aria-label="Width">{% for v in views %}
 <a href="{{ v.url }}"{% if v.current %} aria-current="page"{% endif %}>{{ v.label }}</a>{% endfor %}
 </nav>
-<div class="frames">
+<div class="frames{% if compare %} compare{% endif %}">
 {% for frame in frames %}<figure class="frame {{ frame.kind }}"><figcaption>{{ frame.caption }}</figcaption>
 <iframe class="email {{ frame.kind }}" src="{{ frame.url }}" sandbox="" referrerpolicy="no-referrer"
 title="{{ frame.caption }}"></iframe></figure>
@@ -213,12 +214,12 @@ body{margin:0;font:15px/1.5 system-ui,"Noto Sans",sans-serif;color:#1f2933;backg
 a{color:#1c5fb8}
 .top{display:flex;gap:16px;align-items:baseline;padding:10px 20px;background:#1f2933;color:#fff}
 .top a{color:#fff;font-weight:bold;text-decoration:none}.top .hint{color:#cbd2d9;font-size:13px}
-main{padding:16px 20px;min-width:0;flex:1}
+main{padding:16px;min-width:0;flex:1}
 h1 .tag{font-size:60%;background:#e4e7eb;border-radius:4px;padding:2px 6px;vertical-align:middle}
 .lead{color:#52606d;max-width:70em}
 .alert{background:#fff5f5;border:1px solid #e03131;border-radius:6px;padding:10px 14px;color:#a61e1e}
 .layout{display:flex;align-items:flex-start}
-.scenarios{width:230px;flex:none;padding:16px 8px 16px 20px;font-size:14px}
+.scenarios{width:200px;flex:none;padding:16px 4px 16px 16px;font-size:13px}
 .scenarios h2{font-size:14px;margin:0 0 6px}.scenarios ul{list-style:none;margin:0;padding:0}
 .scenarios a{display:block;padding:3px 6px;border-radius:4px;text-decoration:none;word-break:break-all}
 a[aria-current]{background:#1c5fb8;color:#fff}
@@ -227,9 +228,10 @@ a[aria-current]{background:#1c5fb8;color:#fff}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:12px 0}
 .meta dt{font-weight:bold;color:#52606d}.meta dd{margin:0}
 .frames{display:flex;flex-wrap:wrap;gap:20px;align-items:flex-start}
+.frames.compare{flex-wrap:nowrap;overflow-x:auto}
 .frame{margin:0}.frame figcaption{font-size:13px;color:#52606d}
 iframe.email{height:900px;border:1px solid #cbd2d9;background:#fff;display:block}
-iframe.phone{width:377px}iframe.desktop{width:702px}
+iframe.phone{width:377px}iframe.desktop{width:642px}
 pre{white-space:pre-wrap;background:#fff;border:1px solid #e4e7eb;padding:12px;max-width:80em}
 .matrix-wrap{overflow-x:auto}
 .matrix{border-collapse:collapse;background:#fff;font-size:13px}
@@ -339,6 +341,8 @@ class PreviewApp:
                 return self._html(200, self.email_page(self._params(query, ("scenario", "locale", "view", "compare"))))
             if path == "/raw":
                 return self.raw_email(self._params(query, ("scenario", "locale")))
+            if path == "/favicon.ico":  # browsers ask for it; say "nothing" rather than 404
+                return Response(204, b"", headers={"Content-Security-Policy": PAGE_CSP})
             if path == "/preview.css":
                 self._params(query, ())
                 return Response(200, _CSS.encode(), "text/css; charset=utf-8", {"Content-Security-Policy": PAGE_CSP})
@@ -455,6 +459,7 @@ class PreviewApp:
         locales = self.locales()
         templates = _fingerprint(self.mailer.template_roots)
         catalogs = {root: _fingerprint([root], by_folder=True) for root in self.mailer.catalog_roots}
+        default = self.mailer.negotiate(self.mailer.shop.default_locale).tag
         with self._lock:  # concurrent index loads share one pass over the matrix
             stamps = {tag: (templates, self._catalog_stamp(tag, catalogs)) for tag in locales}
             rows = []
@@ -465,7 +470,7 @@ class PreviewApp:
                     cells.append({"status": status.split()[0], "label": status, "detail": detail, "locale": tag,
                                   "url": self._url("/email", scenario=s.id, locale=tag)})
                 rows.append({"id": s.id, "description": s.description, "cells": cells,
-                             "url": self._url("/email", scenario=s.id, locale=locales[0])})
+                             "url": self._url("/email", scenario=s.id, locale=default)})
             header = [{"tag": tag, "completion": self._completion(tag),
                        "url": self._url("/email", scenario=scenarios[0].id, locale=tag) if scenarios else "/"}
                       for tag in locales]
@@ -544,7 +549,7 @@ class PreviewApp:
         if view in ("both", "phone"):
             frames.append({"kind": "phone", "caption": f"Phone ({PHONE_WIDTH} px)", "url": raw})
         if view in ("both", "desktop"):
-            frames.append({"kind": "desktop", "caption": "Desktop (700 px)", "url": raw})
+            frames.append({"kind": "desktop", "caption": "Desktop (640 px)", "url": raw})
         if compare == "1":
             frames.append({"kind": "desktop source", "caption": "English original",
                            "url": self._url("/raw", scenario=scenario.id, locale="en")})
@@ -559,6 +564,7 @@ class PreviewApp:
             locale=locale,
             email=email,
             frames=frames,
+            compare=compare == "1",
             views=views,
             problems=[f.detail for f in email.fallbacks if f.kind == "catalog"],
             context_json=json.dumps(context, ensure_ascii=False, indent=2, default=_json_default),

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
-import polib
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
 from i18nmail import Mailer
@@ -92,22 +93,24 @@ def start() -> Iterator[Callable[..., PreviewServer]]:
 
 
 def _set_translation(po_path: Path, msgid: str, msgstr: str, locale: str) -> None:
-    """Set one msgstr in *po_path* (created if missing) and make its mtime move."""
+    """Set one msgstr in *po_path* (created if missing) and make its mtime move.
+
+    Uses Babel's PO parser, the one the runtime loader uses.
+    """
     if po_path.exists():
-        po = polib.pofile(str(po_path))
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
     else:
         po_path.parent.mkdir(parents=True, exist_ok=True)
-        po = polib.POFile()
-        po.metadata = {"Language": locale, "Content-Type": "text/plain; charset=utf-8",
-                       "Plural-Forms": "nplurals=2; plural=(n != 1);"}
-    entry = po.find(msgid)
-    if entry is None:
-        entry = polib.POEntry(msgid=msgid)
-        po.append(entry)
-    entry.msgstr = msgstr
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
-    po.save(str(po_path))
+        catalog = Catalog(locale=locale)
+    message = catalog.get(msgid)
+    if message is None:
+        catalog.add(msgid, msgstr)
+    else:
+        message.string = msgstr
+        message.flags.discard("fuzzy")
+    with po_path.open("wb") as handle:
+        write_po(handle, catalog)
     _touch_later(po_path)
 
 
