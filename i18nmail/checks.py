@@ -1,21 +1,67 @@
 """Quality checks for gettext catalogs, for translators and CI.
 
-Every check is a small function with one signature, ``check(po) -> Iterator[Finding]``,
-registered by name in :data:`CHECKS` (rendered checks take a :class:`RenderedSample`
-and live in :data:`RENDERED_CHECKS`). :func:`check_paths` runs them all and
-returns a :class:`CheckReport` whose findings carry file, line, a stable code and
-a severity, so one run reports everything (RELIABILITY.md items 9-22)::
+Every check is a small function with one signature, ``check(po) -> Iterable[Finding]``,
+registered by name in :data:`CHECKS`; checks of rendered emails take a
+:class:`RenderedSample` and live in :data:`RENDERED_CHECKS`. :func:`check_paths`
+runs them all and returns a :class:`CheckReport` whose findings carry file, line,
+a stable code and a severity, so one run reports everything (RELIABILITY.md
+items 9-22)::
 
     >>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n'
     ...                    b'"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"\\n\\n'
     ...                    b'msgid "Hi %(name)s"\\nmsgstr "Hej %(namn)s"\\n', "sv.po", locale="sv")
-    >>> [f"{f.line}: {f.code}: {f.message}" for f in run_checks(po)]
-    ["7: placeholder-missing: placeholder 'name' missing", "7: placeholder-extra: unknown placeholder 'namn' (not in the source)"]
+    >>> for finding in run_checks(po):
+    ...     print(finding.to_text())
+    sv.po:6: placeholder-extra: unknown placeholder 'namn' (not in the source)
+    sv.po:6: placeholder-missing: placeholder 'name' missing
 
 Catalogs are read by a strict PO reader of our own (:func:`parse_catalog`):
-Babel's reader skips what it cannot parse with a printed warning, while here an
+Babel's reader silently drops a missing closing quote and keeps unknown
+escapes, and stops at the first error when asked to be strict, while here an
 unterminated string, ``msgstr`` before ``msgid`` or a bad escape is a finding
-with its exact line (RELIABILITY.md item 14).
+with its exact line, and reading goes on (RELIABILITY.md item 14).
+
+Codes (``E`` error, fails ``i18nmail check``; ``W`` warning):
+
+=================== = ==========================================================
+syntax              E PO grammar: unterminated string, bad escape, ``msgstr``
+                      without ``msgid``, unknown keyword, unreadable file
+encoding            E bytes not in the declared charset (line, byte offset),
+                      UTF-16/32; W for a UTF-8 byte-order mark
+header-charset      E ``charset`` missing, ``CHARSET``, unknown, not ASCII-based
+header-missing      E no ``msgid ""`` header entry
+header-fuzzy        E header marked ``#, fuzzy`` (``compile`` refuses it)
+header-language     W ``Language:`` differs from the catalog folder
+plural-forms        E ``Plural-Forms`` missing, malformed, unsafe, out of range
+                      for n = 0..1000, or ``nplurals`` not CLDR's; W when the
+                      expression picks other forms than CLDR's
+plural-count        E a plural entry with too few or too many ``msgstr[i]``
+untranslated        E empty translation (or empty plural form)
+fuzzy               E entry marked fuzzy (never compiled: renders in English)
+format-invalid      E stray ``%`` (``100%``, ``10 % sur``, ``%(name)``), positional
+                      ``%s`` where the source has names
+placeholder-missing E a ``%(name)s`` of the source is missing (the count may be
+                      left out of a form used for one number only)
+placeholder-extra   E a ``%(name)s`` the source does not have
+placeholder-type    E ``%(n)d`` where the source has ``%(n)s``
+brace-field         E ``{x.attr}``, ``{0[i]}``, ``{x:>9}``; W for a plain ``{x}``
+html-unsafe         E ``<script>`` & co, ``on*=`` attributes, non-http(s) URLs
+html-tags           E tags or attributes differ from the source
+html-unbalanced     E tags that do not nest (when the source's do)
+newline             E leading/trailing newline differs from the source
+whitespace          W leading/trailing spaces differ from the source
+bidi                E bidi controls or invisible characters not in the source
+duplicate           E the same msgctxt + msgid twice, or a second header
+obsolete            W ``#~`` entries (ignored)
+render-error        E a scenario does not render in a locale
+subject-length      E subject over 60 characters; W over 40
+subject-caps        W an ALL-CAPS word in a subject
+subject-punctuation W ``!!``, ``?!`` in a subject
+subject-bidi        E bidi controls or invisible characters in a subject
+leftover            E ``%(name)``, ``{'``, ``{{`` left in a rendered part
+fallback            E a rendered email used a fallback (other than untranslated
+                      or fuzzy entries, which are reported at their own line)
+=================== = ==========================================================
 """
 
 from __future__ import annotations
@@ -32,27 +78,29 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+from .exceptions import I18nMailError
+
 __all__ = [
     "CHECKS",
+    "ERROR",
     "RENDERED_CHECKS",
+    "WARNING",
     "CheckReport",
     "Finding",
-    "LocaleStats",
     "PoEntry",
     "PoFile",
     "RenderedSample",
     "check_paths",
-    "format_stats",
+    "invisible_characters",
     "parse_catalog",
     "read_catalog",
+    "render_checks",
     "run_checks",
-    "stats",
-    "stats_to_json",
 ]
 
 ERROR = "error"
@@ -212,19 +260,20 @@ class PoFile:
     duplicates: list[tuple[PoEntry, PoEntry]] = field(default_factory=list)
     nplurals: int | None = None
     plural: Callable[[int], int] | None = None
-    include_fuzzy: bool = False
+    header_lines: dict[str, int] = field(default_factory=dict)
 
     def problem(self, line: int, code: str, message: str, *, severity: str = ERROR,
                 msgid: str | None = None) -> Finding:
         """Build a finding located in this file."""
         return Finding(self.path, line, code, severity, message, self.locale, msgid)
 
+    def header_line(self, name: str) -> int:
+        """The line of header field *name* (``"plural-forms"``), else of the header entry."""
+        return self.header_lines.get(name, self.header.line if self.header else 1)
+
     def checked_entries(self) -> Iterator[PoEntry]:
-        """Entries whose translations the content checks look at."""
-        for entry in self.entries:
-            if entry.fuzzy and not self.include_fuzzy:
-                continue
-            yield entry
+        """Entries whose translations the content checks look at: not the fuzzy ones."""
+        return (entry for entry in self.entries if not entry.fuzzy)
 
     @property
     def language(self) -> str | None:
@@ -238,7 +287,7 @@ class PoFile:
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b",
             "f": "\f", "v": "\v", "?": "?", "'": "'"}
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ESCAPE_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
+_ESCAPE_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
 _KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
 
 
@@ -334,13 +383,7 @@ class _Reader:
         return cur
 
     def comment(self, lineno: int, line: str) -> None:
-        if self.cur is not None:
-            if self.cur.get("msgstr") or self.cur.get("broken"):
-                self.finish()
-            else:
-                self.error(lineno, "comment inside an entry: the msgstr of the entry above is missing")
-                self.cur["broken"] = True
-                self.finish()
+        self.finish()  # a comment always starts the next entry
         kind = line[:2]
         if kind == "#,":
             self.pending_comments["flags"].extend(
@@ -353,16 +396,10 @@ class _Reader:
     def begin(self, lineno: int, obsolete: bool, keyword: str) -> dict[str, Any]:
         """Return the entry a ``msgctxt``/``msgid`` line belongs to, closing the last one."""
         cur = self.cur
-        if cur is not None:
-            if (keyword == "msgid" and "msgctxt" in cur and "msgid" not in cur
-                    and not cur["msgstr"] and not cur.get("broken")):
-                return cur  # msgctxt, then its msgid
-            if not cur["msgstr"] and not cur.get("broken"):
-                what = (f"the msgid on line {cur['line']}" if "msgid" in cur
-                        else f"the msgctxt on line {cur['start']}")
-                self.error(lineno, f"{keyword} follows {what}, which has no msgstr")
-                cur["broken"] = True
-            self.finish()
+        if (cur is not None and keyword == "msgid" and "msgctxt" in cur and "msgid" not in cur
+                and not cur["msgstr"] and not cur.get("broken")):
+            return cur  # msgctxt, then its msgid
+        self.finish()  # reports an unfinished entry at its own line
         return self.start(lineno, obsolete)
 
     def keyword(self, lineno: int, line: str, obsolete: bool) -> None:
@@ -375,6 +412,7 @@ class _Reader:
             self.last_field = None
             return
         keyword, index = match.group(1), match.group(2)
+        cur: dict[str, Any] | None
         bad = False
         try:
             value = _parse_string(line[match.end():])
@@ -400,10 +438,14 @@ class _Reader:
         else:
             cur = self.cur
             pos = int(index) if index is not None else 0
-            if cur is None or "msgid" not in cur:
-                self.error(lineno, f"{keyword} before msgid")
-                if cur is None or cur["msgstr"]:
+            complete = cur is not None and bool(cur["msgstr"]) and (
+                cur.get("msgid_plural") is None or index is None or pos == 0)
+            if cur is None or "msgid" not in cur or complete:
+                self.error(lineno, f"{keyword} without a msgid before it")
+                if cur is not None and (cur["msgstr"] or cur.get("broken")):
                     self.finish()
+                    cur = None
+                if cur is None:
                     cur = self.start(lineno, obsolete)
                 cur["broken"] = True
             elif cur.get("msgid_plural") is not None:
@@ -416,9 +458,6 @@ class _Reader:
                 cur["plural_forms"] = True
             elif index is not None:
                 self.error(lineno, f"{keyword} in an entry without msgid_plural")
-                cur["broken"] = True
-            elif 0 in cur["msgstr"]:
-                self.error(lineno, "second msgstr for one msgid")
                 cur["broken"] = True
             cur["msgstr"][pos] = value
             cur["msgstr_lines"][pos] = lineno
@@ -466,20 +505,26 @@ class _Reader:
         self.finish()
 
 
-_CHARSET_RE = re.compile(r"charset\s*=\s*([^\s\\\"';]+)", re.I)
+_HEADER_FIELD_RE = re.compile(r'^"([A-Za-z][A-Za-z0-9-]*)\s*:')
+_CHARSET_RE = re.compile(r"charset\s*=\s*([^\s\\\"';]+)", re.IGNORECASE)
 
 
-def _sniff_charset(data: bytes) -> str | None:
-    """Return the ``charset=`` of the header entry, read as Latin-1, or ``None``."""
+def _sniff_charset(data: bytes) -> tuple[str | None, int]:
+    """Return the header's ``charset=`` (read as Latin-1) and its line.
+
+    ``None`` when there is no header entry, ``""`` when it names no charset.
+    """
     text = data[:65536].decode("latin-1")
-    first = re.search(r'^msgid\s+""\s*$', text, re.M)
+    first = re.search(r'^msgid\s+""\s*$', text, re.MULTILINE)
     if first is None:
-        return None
+        return None, 1
     rest = text[first.end():]
-    nxt = re.search(r"^\s*(?:msgid|msgctxt|#)", rest, re.M)
+    nxt = re.search(r"^\s*(?:msgid|msgctxt|#)", rest, re.MULTILINE)
     block = rest[: nxt.start()] if nxt else rest
     match = _CHARSET_RE.search(block)
-    return match.group(1) if match else ""
+    if match is None:
+        return "", text.count("\n", 0, first.start()) + 1
+    return match.group(1), text.count("\n", 0, first.end() + match.start()) + 1
 
 
 def _locale_from_path(path: Path) -> str | None:
@@ -520,24 +565,26 @@ def parse_catalog(data: bytes, path: str, *, locale: str | None = None,
         po.findings.append(po.problem(1, "encoding", "UTF-8 byte-order mark: it is stripped "
                                       "when loading; save the file without it", severity=WARNING))
         data = data[len(codecs.BOM_UTF8):]
-    declared = _sniff_charset(data)
+    declared, at = _sniff_charset(data)
     charset = "utf-8"
-    if declared is not None:
-        if declared == "":
-            po.findings.append(po.problem(1, "header-charset", "charset missing from Content-Type"))
-        elif declared.upper() == "CHARSET":
-            po.findings.append(po.problem(1, "header-charset", "charset not set (charset=CHARSET)"))
+    if declared is None or is_template and declared.upper() in ("", "CHARSET"):
+        pass  # no header (reported by check_header), or a template from xgettext
+    elif declared == "":
+        po.findings.append(po.problem(at, "header-charset", "charset missing from Content-Type"))
+    elif declared.upper() == "CHARSET":
+        po.findings.append(po.problem(at, "header-charset", "charset not set (charset=CHARSET)"))
+    else:
+        try:
+            name = codecs.lookup(declared).name
+            ascii_compatible = '\n"msgid'.encode(name) == b'\n"msgid'
+        except LookupError:  # also rot13, base64 & co: not text encodings
+            po.findings.append(po.problem(at, "header-charset", f"unknown charset {declared!r}"))
         else:
-            try:
-                info = codecs.lookup(declared)
-            except LookupError:
-                po.findings.append(po.problem(1, "header-charset", f"unknown charset {declared!r}"))
+            if ascii_compatible:
+                charset = name
             else:
-                if "\n\"msgid".encode(info.name) != b'\n"msgid' or info.name.startswith("utf-16"):
-                    po.findings.append(po.problem(1, "header-charset",
-                                                  f"charset {declared!r} is not ASCII-compatible"))
-                else:
-                    charset = info.name
+                po.findings.append(po.problem(at, "header-charset",
+                                              f"charset {declared!r} is not ASCII-compatible"))
     po.charset = charset
     try:
         text = data.decode(charset)
@@ -556,11 +603,19 @@ def parse_catalog(data: bytes, path: str, *, locale: str | None = None,
             name, sep, value = line.partition(":")
             if sep and name.strip():
                 po.headers[name.strip().lower()] = value.strip()
+        lines = text.split("\n")
+        for lineno in range(po.header.line, len(lines) + 1):
+            raw = lines[lineno - 1].strip()
+            if not raw or raw.startswith(("#", "msgid", "msgctxt")) and lineno > po.header.line:
+                break
+            field_match = _HEADER_FIELD_RE.match(raw)
+            if field_match:
+                po.header_lines.setdefault(field_match.group(1).lower(), lineno)
     _read_plural_forms(po)
     return po
 
 
-_PLURAL_HEADER_RE = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.S)
+_PLURAL_HEADER_RE = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.DOTALL)
 _PLURAL_TOKENS_RE = re.compile(r"^[\sn0-9()?:|&=!<>+\-*/%]*$")
 
 
@@ -576,7 +631,7 @@ def _plural_function(expr: str) -> Callable[[int], int]:
         bad = sorted({c for c in expr if not _PLURAL_TOKENS_RE.match(c)})
         raise ValueError(f"characters not allowed in a plural expression: {''.join(bad)[:20]!r}")
     try:
-        return gettext.c2py(expr)  # type: ignore[no-any-return]
+        return gettext.c2py(expr)
     except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError) as exc:
         raise ValueError(str(exc) or type(exc).__name__) from None
 
@@ -706,14 +761,14 @@ def check_header(po: PoFile) -> Iterator[Finding]:
                          "the header is marked fuzzy: review it and remove '#, fuzzy'")
     language = po.headers.get("language", "").strip().replace("-", "_")
     if po.locale and language and language != po.locale:
-        yield po.problem(po.header.line, "header-language",
+        yield po.problem(po.header_line("language"), "header-language",
                          f"Language: {language} but the catalog folder is {po.locale}",
                          severity=WARNING)
 
 
 def _cldr_plural(language: str) -> tuple[int, str] | None:
     try:
-        return tuple(get_plural(language))  # type: ignore[return-value]
+        return tuple(get_plural(language))
     except (UnknownLocaleError, ValueError):
         return None
 
@@ -722,7 +777,7 @@ def check_plural_forms(po: PoFile) -> Iterator[Finding]:
     """``Plural-Forms`` parses, is safe, stays in range for n=0..1000 and agrees with CLDR."""
     if po.is_template or po.header is None:
         return
-    line = po.header.line
+    line = po.header_line("plural-forms")
     value = po.headers.get("plural-forms")
     if not value:
         yield po.problem(line, "plural-forms", "Plural-Forms header missing")
@@ -812,7 +867,7 @@ def check_fuzzy(po: PoFile) -> Iterator[Finding]:
                              "fuzzy translation: review it and remove '#, fuzzy'", msgid=entry.msgid)
 
 
-def _count_names(entry: PoEntry, plural_names: Iterable[str]) -> set[str]:
+def _count_names(plural_names: Iterable[str]) -> set[str]:
     names = set(plural_names)
     if "num" in names:
         return {"num"}
@@ -826,10 +881,23 @@ def _single_value_forms(po: PoFile) -> set[int]:
     return {form for form, hits in counts.items() if hits == 1}
 
 
+def _percent_formatted(entry: PoEntry) -> bool:
+    """Whether ``%`` formatting applies to *entry*.
+
+    i18nmail formats every message with ``%`` (as Jinja's newstyle gettext
+    does), flagged ``python-format`` or not. Entries flagged with another
+    language's format (``c-format``, ``python-brace-format``...) or with
+    ``no-python-format``, as in catalogs of other projects, are left alone.
+    """
+    if "python-format" in entry.flags:
+        return True
+    return not any(flag.endswith("-format") for flag in entry.flags)
+
+
 def check_format(po: PoFile) -> Iterator[Finding]:
     """Every msgid and msgstr is a valid %-format with no stray percent sign (items 2, 11)."""
     for entry in po.checked_entries():
-        if "no-python-format" in entry.flags:
+        if not _percent_formatted(entry):
             continue
         for source in (entry.msgid, entry.msgid_plural):
             if source:
@@ -852,7 +920,7 @@ def check_placeholders(po: PoFile) -> Iterator[Finding]:
     """Translations use exactly the source's placeholders (items 9, 10)."""
     single = _single_value_forms(po)
     for entry in po.checked_entries():
-        if "no-python-format" in entry.flags:
+        if not _percent_formatted(entry):
             continue
         src = _parse_format(entry.msgid)
         plural_src = _parse_format(entry.msgid_plural) if entry.msgid_plural is not None else None
@@ -863,7 +931,7 @@ def check_placeholders(po: PoFile) -> Iterator[Finding]:
         if plural_src is not None:
             for key, convs in plural_src.named.items():
                 wanted.setdefault(key, set()).update(convs)
-            count_names = _count_names(entry, plural_src.named)
+            count_names = _count_names(plural_src.named)
         for index, text, line, source in entry.forms():
             got = _parse_format(text)
             if got.errors:
@@ -939,6 +1007,27 @@ def _tags(text: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     return collector.tags
 
 
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+
+
+def _nesting_problem(tags: Iterable[tuple[str, tuple[tuple[str, str], ...]]]) -> str | None:
+    """Say how *tags* fail to nest, or ``None`` when every element is closed in order."""
+    stack: list[str] = []
+    for name, _attrs in tags:
+        if name.startswith("/"):
+            tag = name[1:]
+            if tag in _VOID:
+                continue
+            if not stack:
+                return f"</{tag}> closes no open element"
+            if stack[-1] != tag:
+                return f"</{tag}> closes <{stack[-1]}>"
+            stack.pop()
+        elif name not in _VOID:
+            stack.append(name)
+    return f"<{stack[-1]}> is never closed" if stack else None
+
+
 def _show_tag(tag: tuple[str, tuple[tuple[str, str], ...]]) -> str:
     name, attrs = tag
     return "<" + " ".join([name, *(f'{k}="{v}"' for k, v in attrs)]) + ">"
@@ -970,8 +1059,11 @@ def check_html(po: PoFile) -> Iterator[Finding]:
             if "<" not in text and "<" not in sources:
                 continue
             tags = _tags(text)
-            for problem in sorted(set(_unsafe(tags))):
+            unsafe = sorted(set(_unsafe(tags)))
+            for problem in unsafe:
                 yield po.problem(line, "html-unsafe", problem, msgid=entry.msgid)
+            if unsafe:
+                continue  # the unsafe markup is the finding; a tag diff would repeat it
             expected = Counter(plural_tags if index and entry.msgid_plural else source_tags)
             got = Counter(tags)
             extra = sorted((got - expected).elements())
@@ -984,6 +1076,10 @@ def check_html(po: PoFile) -> Iterator[Finding]:
                     parts.append("missing: " + ", ".join(map(_show_tag, missing)))
                 yield po.problem(line, "html-tags", "HTML differs from the source; " + "; ".join(parts),
                                  msgid=entry.msgid)
+            source_nesting = _nesting_problem(plural_tags if index and entry.msgid_plural else source_tags)
+            nesting = _nesting_problem(tags)
+            if nesting and not source_nesting:
+                yield po.problem(line, "html-unbalanced", f"unbalanced HTML: {nesting}", msgid=entry.msgid)
 
 
 def _edges(text: str) -> tuple[str, str]:
@@ -1011,11 +1107,12 @@ def check_whitespace(po: PoFile) -> Iterator[Finding]:
                                  msgid=entry.msgid)
 
 
-_INVISIBLE_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff"
+_INVISIBLE_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060-\u2064\ufeff"
                            "\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ISOLATES = {"\u2066": 1, "\u2067": 1, "\u2068": 1, "\u2069": -1}
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
+_ISOLATE_CLOSE = "\u2069"
 #: Languages whose spelling needs ZWNJ/ZWJ (Persian, Urdu, Indic scripts, ...).
-_JOINER_LANGUAGES = frozenset("fa ps ur ckb ku sd ug hi mr ne bn as pa gu or ta te kn ml si sa my km".split())
+_JOINER_LANGUAGES = frozenset(["fa", "ps", "ur", "ckb", "ku", "sd", "ug", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "sa", "my", "km"])
 
 
 def _is_rtl(language: str | None) -> bool:
@@ -1027,42 +1124,72 @@ def _is_rtl(language: str | None) -> bool:
         return False
 
 
+def invisible_characters(text: str, *, allowed: Iterable[str] = (),
+                         language: str | None = None) -> list[str]:
+    """Describe the bidi controls and invisible characters of *text* that do not belong.
+
+    Characters in *allowed* (those of the source) pass; so do ZWJ between
+    emoji, ZWNJ/ZWJ in languages that spell with them, and, in a right-to-left
+    language, isolates (U+2066-2069) that are balanced. LRM and RLM always pass.
+
+    >>> invisible_characters("Pay \\u202eexe.pdf")
+    ['U+202E RIGHT-TO-LEFT OVERRIDE']
+    >>> invisible_characters("\\u2067abc\\u2069", language="ar"), invisible_characters("\\u2067abc", language="ar")
+    ([], ['U+2067 RIGHT-TO-LEFT ISOLATE (never closed)'])
+    """
+    permitted = set(allowed)
+    rtl = _is_rtl(language)
+    base = (language or "").replace("-", "_").split("_")[0]
+    found: dict[str, str] = {}
+    open_isolates: list[str] = []
+    for match in _INVISIBLE_RE.finditer(text):
+        ch = match.group(0)
+        if ch in permitted:
+            continue
+        if ch in "\u200c\u200d" and base in _JOINER_LANGUAGES:
+            continue
+        if ch == "\u200d" and _emoji_join(text, match.start()):
+            continue
+        if rtl and ch in _ISOLATE_OPEN:
+            open_isolates.append(ch)
+            continue
+        if rtl and ch == _ISOLATE_CLOSE:
+            if open_isolates:
+                open_isolates.pop()
+                continue
+            found.setdefault(ch, " (closes no isolate)")
+            continue
+        found.setdefault(ch, "")
+    for ch in open_isolates:
+        found.setdefault(ch, " (never closed)")
+    return [f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}{why}"
+            for ch, why in sorted(found.items())]
+
+
 def check_bidi(po: PoFile) -> Iterator[Finding]:
     """Bidi controls and invisible characters not in the source (item 20)."""
     language = po.language
-    rtl = _is_rtl(language)
-    base = (language or "").split("_")[0]
     for entry in po.checked_entries():
         for _index, text, line, source in entry.forms():
             allowed = set(_INVISIBLE_RE.findall(source))
-            bad: list[str] = []
-            depth = 0
-            for match in _INVISIBLE_RE.finditer(text):
-                ch = match.group(0)
-                if ch in allowed:
-                    continue
-                if rtl and ch in _ISOLATES:
-                    depth += _ISOLATES[ch]
-                    if depth >= 0:
-                        continue
-                if ch in "\u200c\u200d" and base in _JOINER_LANGUAGES:
-                    continue
-                if ch == "\u200d" and _emoji_join(text, match.start()):
-                    continue
-                bad.append(ch)
-            if rtl and depth > 0:
-                bad.append("\u2066")
-            for ch in sorted(set(bad)):
-                name = unicodedata.name(ch, "control character")
-                why = " (unbalanced isolate)" if ch in _ISOLATES and rtl else ""
-                yield po.problem(line, "bidi", f"invisible or bidi character U+{ord(ch):04X} "
-                                 f"{name}{why} not in the source", msgid=entry.msgid)
+            for what in invisible_characters(text, allowed=allowed, language=language):
+                yield po.problem(line, "bidi", f"invisible or bidi character {what} not in the source",
+                                 msgid=entry.msgid)
 
 
 def _emoji_join(text: str, at: int) -> bool:
     before = text[at - 1] if at else ""
     after = text[at + 1] if at + 1 < len(text) else ""
     return all(ch and (unicodedata.category(ch) == "So" or ch == "\ufe0f") for ch in (before, after))
+
+
+def check_obsolete(po: PoFile) -> Iterator[Finding]:
+    """Obsolete (``#~``) entries are ignored; one warning per file counts them (item 19)."""
+    if po.obsolete:
+        count = len(po.obsolete)
+        yield po.problem(po.obsolete[0].line, "obsolete",
+                         f"{count} obsolete entr{'y' if count == 1 else 'ies'} (#~) ignored; "
+                         "delete them once translators no longer need them", severity=WARNING)
 
 
 def check_duplicates(po: PoFile) -> Iterator[Finding]:
@@ -1092,6 +1219,7 @@ CHECKS: dict[str, CatalogCheck] = {
     "whitespace": check_whitespace,
     "bidi": check_bidi,
     "duplicate": check_duplicates,
+    "obsolete": check_obsolete,
 }
 
 
@@ -1106,33 +1234,50 @@ def run_checks(po: PoFile, checks: Mapping[str, CatalogCheck] | None = None) -> 
 # --------------------------------------------------------------------------- rendered checks
 
 
-class _Email(Protocol):
-    subject: str
-    fallbacks: Sequence[Any]
-
-
 @dataclass(frozen=True)
 class RenderedSample:
-    """One scenario rendered in one locale with its sample data."""
+    """One scenario rendered in one locale with its sample data.
+
+    ``layers`` are the catalogs of that locale the render read, in overlay
+    order (a shop's own first); ``path``/``line`` point at the scenario's
+    subject in the layer that supplied it.
+    """
 
     scenario: str
     locale: str
     email: Any
     path: str
     line: int = 0
+    layers: tuple[PoFile, ...] = ()
+
+    def entry(self, context: str | None, msgid: str) -> tuple[PoFile, PoEntry] | None:
+        """The first layer's entry for a message, if any layer has it."""
+        for po in self.layers:
+            for candidate in po.entries:
+                if candidate.msgctxt == context and candidate.msgid == msgid:
+                    return po, candidate
+        return None
 
     def problem(self, code: str, message: str, *, severity: str = ERROR) -> Finding:
         """Build a finding for this scenario and locale."""
         return Finding(self.path, self.line, code, severity, f"{self.scenario}: {message}",
                        self.locale, None)
 
+    @property
+    def own_subject(self) -> bool:
+        """False when the subject fell back to another language (checked there instead)."""
+        return not any(f.kind == "message" and (f.message or "").startswith("subject|")
+                       for f in self.email.fallbacks)
+
 
 RenderedCheck = Callable[[RenderedSample], Iterable[Finding]]
 
 
 def check_subject_length(sample: RenderedSample) -> Iterator[Finding]:
-    """Subjects stay within 60 characters (a warning above 40)."""
+    """Subjects stay within 60 characters (a warning above 40: phones show less)."""
     subject = sample.email.subject
+    if not sample.own_subject:
+        return
     if len(subject) > SUBJECT_LIMIT:
         yield sample.problem("subject-length",
                              f"subject is {len(subject)} characters, limit {SUBJECT_LIMIT}: {subject!r}")
@@ -1147,7 +1292,7 @@ _CAPS_RE = re.compile(r"\b[^\W\d_]{3,}\b")
 def check_subject_caps(sample: RenderedSample) -> Iterator[Finding]:
     """No shouting: no word of three or more letters in ALL CAPS in a subject."""
     words = [w for w in _CAPS_RE.findall(sample.email.subject) if w.isupper()]
-    if words:
+    if words and sample.own_subject:
         yield sample.problem("subject-caps", f"ALL-CAPS word {words[0]!r} in subject", severity=WARNING)
 
 
@@ -1157,59 +1302,141 @@ _PUNCT_RE = re.compile(r"[!?！？¡¿]{2,}")
 def check_subject_punctuation(sample: RenderedSample) -> Iterator[Finding]:
     """No repeated ``!``/``?`` in a subject."""
     match = _PUNCT_RE.search(sample.email.subject)
-    if match:
+    if match and sample.own_subject:
         yield sample.problem("subject-punctuation",
                              f"repeated punctuation {match.group(0)!r} in subject", severity=WARNING)
 
 
+def check_subject_bidi(sample: RenderedSample) -> Iterator[Finding]:
+    """No bidi controls or invisible characters in a subject (balanced isolates in RTL pass)."""
+    for what in invisible_characters(sample.email.subject, language=sample.locale):
+        yield sample.problem("subject-bidi", f"{what} in subject {sample.email.subject!r}")
+
+
+#: Traces of formatting that did not happen: ``%(name)s`` left over, a printed
+#: dict (``{'``), Jinja syntax (item 11).
+_LEFTOVER_RE = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)|\{'|\{\{|\}\}|\{%|%\}")
+
+
+def check_leftovers(sample: RenderedSample) -> Iterator[Finding]:
+    """No placeholder, printed dict or template syntax survives into any part."""
+    for part in ("subject", "preheader", "text", "html"):
+        text = getattr(sample.email, part)
+        match = _LEFTOVER_RE.search(text)
+        if match:
+            start = max(0, match.start() - 30)
+            yield sample.problem("leftover", f"{match.group(0)!r} left in the {part}: "
+                                 f"{text[start:match.end() + 30]!r}")
+
+
 def check_fallback(sample: RenderedSample) -> Iterator[Finding]:
-    """A complete catalog renders with no fallback at all."""
+    """A complete catalog renders with no fallback at all.
+
+    A message that falls back because it is untranslated or fuzzy is already
+    reported at its own line by those checks and is not repeated here; any
+    other fallback (a rejected translation, a message missing from the
+    catalog, a catalog that does not load) is reported once per message.
+    """
     for fallback in sample.email.fallbacks:
-        yield sample.problem("fallback", f"fell back: {fallback}")
+        if fallback.kind != "message" or not fallback.message:
+            yield Finding(sample.path, 0, "fallback", ERROR, str(fallback), sample.locale, None)
+            continue
+        context, sep, msgid = fallback.message.partition("|")
+        found = sample.entry(context, msgid) if sep else sample.entry(None, fallback.message)
+        if found is None:
+            hint = " (missing from the catalog: run `i18nmail update`)" if sample.layers else ""
+            yield Finding(sample.path, 0, "fallback", ERROR, f"{fallback.message!r}: {fallback.detail}{hint}",
+                          sample.locale, msgid)
+            continue
+        po, entry = found
+        if entry.fuzzy or not entry.translated:
+            continue
+        yield Finding(po.path, entry.msgstr_lines.get(0, entry.line), "fallback", ERROR,
+                      f"{fallback.message!r}: {fallback.detail}", sample.locale, msgid)
 
 
-#: Checks of rendered emails by name.
+#: Checks of rendered emails by name; extend by merging.
 RENDERED_CHECKS: dict[str, RenderedCheck] = {
     "subject-length": check_subject_length,
     "subject-caps": check_subject_caps,
     "subject-punctuation": check_subject_punctuation,
+    "subject-bidi": check_subject_bidi,
+    "leftover": check_leftovers,
     "fallback": check_fallback,
 }
 
 
-def _subject_line(po: PoFile | None, scenario: str) -> int:
-    if po is None:
-        return 0
+def _subject_line(po: PoFile, scenario: str) -> int:
+    """The line of *scenario*'s translated subject in *po* (of its msgid in a template), or 0."""
     for entry in po.entries:
         if entry.msgctxt == "subject" and any(
-                loc.rsplit(":", 1)[0].endswith(f"{scenario}.j2") for loc in entry.locations):
-            return entry.msgstr_lines.get(0, entry.line)
+                loc.rsplit(":", 1)[0].endswith(f"/{scenario}.j2") for loc in entry.locations):
+            if po.is_template:
+                return entry.line
+            if entry.translated and not entry.fuzzy:
+                return entry.msgstr_lines.get(0, entry.line)
     return 0
 
 
-def _rendered(mailer: Any, catalogs: Mapping[str, PoFile], default_path: str,
-              checks: Mapping[str, RenderedCheck]) -> Iterator[Finding]:
-    from .exceptions import RenderError
+class _Layers:
+    """The catalogs a render of one locale reads: the checked file first, then
+    the mailer's catalog folders (parsed on first use)."""
 
+    def __init__(self, checked: Mapping[str, PoFile], roots: Sequence[Path]) -> None:
+        self.checked = checked
+        self.roots = roots
+        self.cache: dict[str, tuple[PoFile, ...]] = {}
+
+    def __call__(self, folder: str) -> tuple[PoFile, ...]:
+        if folder not in self.cache:
+            layers = [self.checked[folder]] if folder in self.checked else []
+            seen = {Path(po.path).resolve() for po in layers}
+            for root in self.roots:
+                path = root / "messages.pot" if folder == "en" else root / folder / "LC_MESSAGES" / "messages.po"
+                if path.is_file() and path.resolve() not in seen:
+                    seen.add(path.resolve())
+                    layers.append(read_catalog(path, display=_display(path)))
+            self.cache[folder] = tuple(layers)
+        return self.cache[folder]
+
+
+def render_checks(mailer: Any, catalogs: Mapping[str, PoFile] | None = None, *,
+                  default_path: str = "catalogs",
+                  checks: Mapping[str, RenderedCheck] | None = None) -> list[Finding]:
+    """Render every scenario in every locale of *mailer* with its sample data and check it.
+
+    *catalogs* maps catalog ids (``"sv"``, ``"zh_Hans"``; ``"en"`` for the
+    template) to the parsed files being checked; with the files in the
+    mailer's catalog folders they locate each finding at the line of the
+    subject that was used. Locales built in memory (the pseudo-locale) are
+    skipped. The clock is fixed at :data:`RENDER_NOW`.
+    """
+    checks = RENDERED_CHECKS if checks is None else checks
+    layers_of = _Layers(catalogs or {}, tuple(getattr(mailer, "catalog_roots", ())))
+    virtual = set(getattr(mailer.catalogs, "virtual", {}))
+    found: list[Finding] = []
     for scenario in sorted(mailer.scenarios(), key=lambda s: s.id):
         for tag in sorted(mailer.locales()):
             folder = tag.replace("-", "_")
-            po = catalogs.get(folder)
-            path = po.path if po is not None else default_path
-            line = _subject_line(po, scenario.id)
+            if folder in virtual:
+                continue
+            layers = layers_of(folder)
+            path, line = (layers[0].path if layers else default_path), 0
+            for po in layers:
+                line = _subject_line(po, scenario.id)
+                if line:
+                    path = po.path
+                    break
             try:
                 email = mailer.render(scenario.id, locale=tag, context=scenario.sample(tag),
                                       now=RENDER_NOW)
-            except RenderError as exc:
-                yield Finding(path, line, "render-error", ERROR, f"{scenario.id}: {exc}", tag, None)
+            except (I18nMailError, ValueError, TypeError, LookupError) as exc:
+                found.append(Finding(path, line, "render-error", ERROR, f"{scenario.id}: {exc}", tag, None))
                 continue
-            except Exception as exc:  # noqa: BLE001 - a crash is reported, not hidden
-                yield Finding(path, line, "render-error", ERROR,
-                              f"{scenario.id}: unexpected {type(exc).__name__}: {exc}", tag, None)
-                continue
-            sample = RenderedSample(scenario.id, tag, email, path, line)
+            sample = RenderedSample(scenario.id, tag, email, path, line, layers)
             for check in checks.values():
-                yield from check(sample)
+                found.extend(check(sample))
+    return sorted(set(found), key=Finding.sort_key)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -1234,14 +1461,14 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return sorted(dict.fromkeys(files))
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = True,
+def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = False,
                 mailer: Any = None, templates: str | os.PathLike[str] | None = None,
                 catalogs: str | os.PathLike[str] | None = None) -> CheckReport:
-    """Check every ``.po``/``.pot`` under *paths*; optionally render every email.
+    """Check every ``.po``/``.pot`` file under *paths*; optionally render every email.
 
-    With ``rendered=True`` every scenario is rendered in every locale of
+    With ``rendered=True`` every scenario is also rendered in every locale of
     *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``)
-    with its sample data at a fixed date.
+    and checked with :data:`RENDERED_CHECKS`.
     """
     files = _expand(paths)
     findings: list[Finding] = []
@@ -1249,65 +1476,19 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Tru
     for path in files:
         po = read_catalog(path, display=_display(path))
         findings.extend(run_checks(po))
-        if po.locale and not po.is_template:
-            parsed.setdefault(po.locale, po)
+        key = "en" if po.is_template else po.locale
+        if key:
+            parsed.setdefault(key, po)
     if rendered:
-        if mailer is None:
-            from . import Mailer  # type: ignore[attr-defined]
-
-            mailer = Mailer(templates=templates, catalogs=catalogs)
         default = _display(Path(catalogs)) if catalogs is not None else "catalogs"
-        findings.extend(_rendered(mailer, parsed, default, RENDERED_CHECKS))
+        try:
+            if mailer is None:
+                from .render import Mailer
+
+                mailer = Mailer(templates=None if templates is None else Path(templates),
+                                catalogs=None if catalogs is None else Path(catalogs))
+            findings.extend(render_checks(mailer, parsed, default_path=default))
+        except I18nMailError as exc:
+            findings.append(Finding(default, 0, "render-error", ERROR, f"cannot render: {exc}"))
     ordered = tuple(sorted(set(findings), key=Finding.sort_key))
     return CheckReport(ordered, tuple(_display(p) for p in files))
-
-
-# --------------------------------------------------------------------------- statistics
-
-
-@dataclass(frozen=True, slots=True)
-class LocaleStats:
-    """How complete one locale's catalog is."""
-
-    locale: str
-    path: str
-    total: int
-    translated: int
-    fuzzy: int
-    untranslated: int
-
-    @property
-    def percent(self) -> float:
-        """Translated share in percent, one decimal."""
-        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-
-def stats(catalogs_dir: str | os.PathLike[str], domain: str = "messages") -> list[LocaleStats]:
-    """Count translated, fuzzy and untranslated messages per locale, sorted by locale."""
-    result = []
-    for po_path in sorted(Path(catalogs_dir).glob(f"*/LC_MESSAGES/{domain}.po")):
-        po = read_catalog(po_path, display=_display(po_path))
-        fuzzy = sum(1 for e in po.entries if e.fuzzy)
-        translated = sum(1 for e in po.entries if not e.fuzzy and e.translated)
-        total = len(po.entries)
-        result.append(LocaleStats(po.locale or po_path.parent.parent.name, po.path, total,
-                                  translated, fuzzy, total - translated - fuzzy))
-    return result
-
-
-def format_stats(rows: Sequence[LocaleStats]) -> str:
-    """A plain-text table of :func:`stats` rows."""
-    head = ("locale", "translated", "fuzzy", "untranslated", "total", "percent")
-    body = [(r.locale, str(r.translated), str(r.fuzzy), str(r.untranslated), str(r.total),
-             f"{r.percent:.1f}%") for r in rows]
-    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
-             for row in [head, *body]]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def stats_to_json(rows: Sequence[LocaleStats]) -> str:
-    """The :func:`stats` rows as a JSON array (with ``percent``)."""
-    return json.dumps([{**asdict(r), "percent": r.percent} for r in rows], indent=2,
-                      ensure_ascii=False) + "\n"
