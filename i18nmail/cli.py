@@ -221,3 +221,5 @@ def register(command: click.Command) -> Callable[[], None]:
 # (extract, update, init, compile, stats, check and preview are added below.)
 from .preview import preview_command as _preview_command  # noqa: E402
 main.add_command(_preview_command)
+from .catalog_cli import add_commands as _add_catalog_commands  # noqa: E402
+_add_catalog_commands(main)

@@ -36,7 +36,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from .exceptions import CatalogError, LocaleError, MessagesError, safe_repr
 
@@ -330,16 +330,41 @@ def extract(templates_dir: str | Path, catalogs_dir: str | Path, *, check: bool 
 
 
 def read_catalog(path: str | Path, locale: str | None = None) -> Catalog:
-    """Read a .po/.pot file strictly: a syntax error is a :class:`MessagesError`."""
+    """Read a .po/.pot file strictly: a syntax error is a :class:`MessagesError`.
+
+    Previous msgids (``#| msgid ...``) of fuzzy entries are kept as
+    ``previous_id``; Babel's reader would turn them into translator comments.
+    """
     path = Path(path)
     try:
         with path.open("rb") as fh:
-            return read_po(fh, locale=locale, abort_invalid=True)
+            return _with_previous_ids(read_po(fh, locale=locale, abort_invalid=True))
     except OSError as exc:
         raise MessagesError(exc.strerror or str(exc), path=str(path)) from None
     except Exception as exc:  # noqa: BLE001 - babel's PoFileError and decoding errors
         raise MessagesError(f"cannot parse: {exc}", path=str(path),
                             lineno=getattr(exc, "lineno", None)) from None
+
+
+def _with_previous_ids(catalog: Catalog) -> Catalog:
+    for message in catalog:
+        previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not previous:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        fields: dict[str, str] = {}
+        current = None
+        for part in previous:
+            keyword, _, rest = part.partition(" ")
+            if keyword in ("msgctxt", "msgid", "msgid_plural"):
+                current = keyword
+                fields[keyword] = unescape(rest.strip())
+            elif part.startswith('"') and current is not None:
+                fields[current] += unescape(part)
+        if message.fuzzy and "msgid" in fields:  # a reviewed entry drops its stale #| lines
+            message.previous_id = [fields["msgid"], *(
+                [fields["msgid_plural"]] if "msgid_plural" in fields else [])]
+    return catalog
 
 
 # --------------------------------------------------------------------------- update, init
@@ -384,8 +409,14 @@ def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
         before = {_key(m) for m in catalog if m.id}
         fuzzy_before = {_key(m) for m in catalog if m.id and m.fuzzy}
         obsolete_before = {_key(m) for m in catalog.obsolete.values()}
+        previous = {_key(m): m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
         catalog.update(template, no_fuzzy_matching=not fuzzy_matching, update_creation_date=True)
         messages = [m for m in catalog if m.id]
+        for message in messages:
+            # Babel drops the #| msgid of a still-fuzzy entry on the next merge;
+            # msgmerge keeps it until the translator clears the fuzzy flag.
+            if message.fuzzy and not message.previous_id and _key(message) in previous:
+                message.previous_id = previous[_key(message)]
         added = sorted(_label(m) for m in messages
                        if _key(m) not in before and not m.fuzzy)
         fuzzy = sorted(_label(m) for m in messages if m.fuzzy and _key(m) not in fuzzy_before)

@@ -426,3 +426,21 @@ def test_stats_counts_translated_fuzzy_untranslated_and_obsolete(tmp_path: Path)
     table = messages.format_stats([da, sv])
     assert table.splitlines()[2].split() == ["sv", "2", "1", "1", "4", "50.0%"]
     assert table.splitlines()[1].split()[-1] == "error"
+
+
+def test_previous_msgid_survives_later_merges_until_the_entry_is_reviewed(project: tuple[Path, Path]) -> None:
+    """#| msgid stays on a fuzzy entry through further updates and is not turned into a # comment."""
+    templates, catalogs = project
+    extracted(project)
+    po = write_po(catalogs, "sv", po_text(SV))
+    text = TEMPLATE.replace("Your parcel is on its way.", "Your parcel is on its way to you.")
+    (templates / "scenarios/shipped.j2").write_text(text, encoding="utf-8")
+    messages.extract(templates, catalogs)
+    messages.update(catalogs)
+    merged = po.read_bytes()
+    assert [r.changed for r in messages.update(catalogs)] == [False]
+    assert po.read_bytes() == merged and b"# | msgid" not in merged
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        '#, fuzzy\n#| msgid "Your parcel is on its way."\n', '#| msgid "Your parcel is on its way."\n'), "utf-8")
+    messages.update(catalogs)
+    assert "#|" not in po.read_text(encoding="utf-8") and "# |" not in po.read_text(encoding="utf-8")
