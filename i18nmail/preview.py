@@ -109,6 +109,7 @@ FALLBACK_STYLE = ('<style>mark.i18nmail-fallback{background:#ffe066;color:#1f293
                   'outline:2px dashed #d9480f;outline-offset:1px}</style>')
 _LOCALE_PARAM = re.compile(r"(?P<base>[a-z]{2,3}(?:-[A-Z][a-z]{3})?)(?:-(?P<region>[A-Z]{2}))?")
 _VIEWS = ("both", "phone", "desktop")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -636,7 +637,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), safe_repr(format % args, 300))
+        line = _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", format % args)
+        log.info("%s %s", self.address_string(), line[:300])
 
 
 class PreviewServer(ThreadingHTTPServer):
