@@ -37,6 +37,9 @@ msgstr[1] "%(num)s paket"
 """
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -318,3 +321,48 @@ def test_writing_commands_refuse_the_installed_package_folder(tmp_path: Path, mo
     assert result.exit_code == 2 and "give your own folder with --catalogs DIR" in result.stderr
     assert not packaged.exists()
     shutil.rmtree(packaged, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- pre-commit hooks
+
+
+def hooks() -> dict[str, dict[str, str]]:
+    """The hooks of .pre-commit-hooks.yaml (a flat YAML list of mappings, read without a YAML library)."""
+    found: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        key, _, value = line.lstrip("- ").partition(":")
+        if line.startswith("- "):
+            current = {}
+        current[key.strip()] = value.strip()
+        if key.strip() == "id":
+            found[value.strip()] = current
+    return found
+
+
+def test_pre_commit_hooks_define_extract_and_check() -> None:
+    """The repository offers i18nmail-extract (extract --check) and i18nmail-check to other projects."""
+    defined = hooks()
+    assert sorted(defined) == ["i18nmail-check", "i18nmail-extract"]
+    assert defined["i18nmail-extract"]["entry"] == "i18nmail"
+    assert defined["i18nmail-extract"]["args"] == "[extract, --check]"
+    assert defined["i18nmail-extract"]["pass_filenames"] == "false"
+    assert defined["i18nmail-check"]["args"] == "[check]" and defined["i18nmail-check"]["pass_filenames"] == "true"
+    assert all(hook["language"] == "python" for hook in defined.values())
+
+
+def test_pre_commit_hooks_run_as_pre_commit_would(shop: tuple[Path, Path]) -> None:
+    """entry + args (+ filenames) work: extract --check passes, check fails on a broken staged .po."""
+    templates, catalogs = shop
+    options = ["--templates", str(templates), "--catalogs", str(catalogs)]
+    defined = hooks()
+    extract_args = defined["i18nmail-extract"]["args"].strip("[]").split(", ")
+    assert run(*options, *extract_args).exit_code == 0
+    good = write_po(catalogs, "sv", po_text(SV))
+    bad = write_po(catalogs, "da", po_text(SV.replace('"Ditt paket är på väg."', '"100%"'), lang="da"))
+    check_args = defined["i18nmail-check"]["args"].strip("[]").split(", ")
+    assert run(*check_args, str(good)).exit_code == 0
+    result = run(*check_args, str(good), str(bad))
+    assert result.exit_code == 1 and "format-invalid" in result.stdout
