@@ -54,6 +54,12 @@ TIME_PATTERNS: dict[str, str] = {
 }
 
 
+#: Languages whose CLDR interval patterns zero-pad the day ("mån 04 jan.")
+#: although the language writes single dates unpadded ("mån 4 jan.").
+UNPADDED_DAY_INTERVALS = frozenset({"sv"})
+_PADDED_DAY = re.compile(r"(?<![\d.])0(\d)(?![\d.])")
+
+
 def normalise_currency(code: object) -> str:
     """Return an ISO 4217 code, stripped and upper-cased, or raise ``ValueError``.
 
@@ -219,7 +225,10 @@ class Formatter:
         """
         if first == last:
             return self._clean(babel_dates.format_skeleton("yMMMEd", first, locale=self.locale))
-        return self._clean(babel_dates.format_interval(first, last, "yMMMEd", locale=self.locale))
+        text = babel_dates.format_interval(first, last, "yMMMEd", locale=self.locale)
+        if self.locale.language in UNPADDED_DAY_INTERVALS:
+            text = _PADDED_DAY.sub(r"\1", text)
+        return self._clean(text)
 
     def today(self, now: datetime) -> date:
         """The customer's calendar date at *now*."""

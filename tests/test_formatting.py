@@ -148,3 +148,9 @@ def test_right_to_left_locales_have_rtl_direction() -> None:
     """Arabic formatters report rtl direction; English ltr."""
     assert fmt("ar_SA", "SAR").direction == "rtl"
     assert fmt("en_US").direction == "ltr"
+
+
+def test_swedish_ranges_do_not_zero_pad_days() -> None:
+    """Swedish date ranges write "mån 4 jan.", not CLDR's zero-padded "mån 04 jan."."""
+    text = fmt("sv_SE", "SEK").date_range(date(2026, 12, 29), date(2027, 1, 4))
+    assert text == "tis 29 dec. 2026–mån 4 jan. 2027"
