@@ -211,6 +211,7 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset=None)
     except PoFileError as exc:
         lineno = getattr(exc, "lineno", None)
+        lineno = lineno + 1 if isinstance(lineno, int) else None  # Babel counts from 0
         raise CatalogError(path, f"syntax error: {exc}", lineno=lineno) from None
     except (UnicodeDecodeError, LookupError) as exc:
         raise CatalogError(path, f"cannot decode: {exc}") from None
