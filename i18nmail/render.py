@@ -130,7 +130,7 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
     except KeyError as exc:
         raise TemplateError(f"message {msgid!r} needs the variable {exc.args[0]!r}, which the template does not pass") from None
     if autoescape and is_fallback and state.mark_fallbacks:
-        return Markup('<mark class="i18nmail-fallback" title="{}">{}</mark>').format(
+        return Markup('<mark class="i18nmail-fallback" dir="auto" title="{}">{}</mark>').format(
             "fell back to " + (found.locale or "English"), text
         )
     return text
