@@ -67,6 +67,7 @@ fallback            E a rendered email used a fallback (other than untranslated
 from __future__ import annotations
 
 import codecs
+import functools
 import gettext
 import html.parser
 import json
@@ -660,22 +661,28 @@ def _read_plural_forms(po: PoFile) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Format:
-    named: dict[str, set[str]]
-    positional: list[str]
-    errors: list[str]
+    """What a %-format uses (immutable: results are cached)."""
+
+    named: Mapping[str, frozenset[str]]
+    positional: tuple[str, ...]
+    errors: tuple[str, ...]
 
 
 _CONVERSIONS = set("diouxXeEfFgGcrsa%")
+_NO_FORMAT = _Format({}, (), ())
 
 
+@functools.lru_cache(maxsize=8192)
 def _parse_format(text: str) -> _Format:
     """Parse *text* the way Python's ``%`` operator does, recording misuse.
 
     >>> _parse_format("100%").errors
-    ["incomplete format: '%' at the end; write '%%' for a percent sign"]
+    ("incomplete format: '%' at the end; write '%%' for a percent sign",)
     >>> _parse_format("10 % sur").errors[0][:22]
     "'% s' is a placeholder"
     """
+    if "%" not in text:
+        return _NO_FORMAT
     named: dict[str, set[str]] = {}
     positional: list[str] = []
     errors: list[str] = []
@@ -735,7 +742,7 @@ def _parse_format(text: str) -> _Format:
             named.setdefault(key, set()).add(conv)
     if named and positional:
         errors.append("mixes named %(name)s and positional %s placeholders")
-    return _Format(named, positional, errors)
+    return _Format({key: frozenset(convs) for key, convs in named.items()}, tuple(positional), tuple(errors))
 
 
 # --------------------------------------------------------------------------- catalog checks
@@ -1115,6 +1122,7 @@ _ISOLATE_CLOSE = "\u2069"
 _JOINER_LANGUAGES = frozenset(["fa", "ps", "ur", "ckb", "ku", "sd", "ug", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "sa", "my", "km"])
 
 
+@functools.lru_cache(maxsize=256)
 def _is_rtl(language: str | None) -> bool:
     if not language:
         return False
@@ -1137,6 +1145,8 @@ def invisible_characters(text: str, *, allowed: Iterable[str] = (),
     >>> invisible_characters("\\u2067abc\\u2069", language="ar"), invisible_characters("\\u2067abc", language="ar")
     ([], ['U+2067 RIGHT-TO-LEFT ISOLATE (never closed)'])
     """
+    if not _INVISIBLE_RE.search(text):
+        return []
     permitted = set(allowed)
     rtl = _is_rtl(language)
     base = (language or "").replace("-", "_").split("_")[0]
