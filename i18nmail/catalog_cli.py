@@ -51,7 +51,15 @@ def _folders(settings: Any, *, writing: bool) -> tuple[Path, Path]:
     if writing and _PACKAGE in Path(catalogs).resolve().parents:
         raise click.UsageError(f"{catalogs} belongs to the installed i18nmail package; "
                                "give your own folder with --catalogs DIR")
-    return Path(templates), Path(catalogs)
+    return _shown(Path(templates)), _shown(Path(catalogs))
+
+
+def _shown(path: Path) -> Path:
+    """*path* relative to the working directory when it is inside it (shorter messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _locales(values: tuple[str, ...]) -> list[str] | None:

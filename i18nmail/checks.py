@@ -1411,16 +1411,18 @@ class _Layers:
 
 
 def render_checks(mailer: Any, catalogs: Mapping[str, PoFile] | None = None, *,
-                  default_path: str = "catalogs",
+                  default_path: str = "catalogs", locales: Iterable[str] | None = None,
                   checks: Mapping[str, RenderedCheck] | None = None) -> list[Finding]:
     """Render every scenario in every locale of *mailer* with its sample data and check it.
 
     *catalogs* maps catalog ids (``"sv"``, ``"zh_Hans"``; ``"en"`` for the
     template) to the parsed files being checked; with the files in the
     mailer's catalog folders they locate each finding at the line of the
-    subject that was used. Locales built in memory (the pseudo-locale) are
-    skipped. The clock is fixed at :data:`RENDER_NOW`.
+    subject that was used. *locales* (catalog ids, ``"en"`` for the source)
+    limits the locales rendered; locales built in memory (the pseudo-locale)
+    are skipped. The clock is fixed at :data:`RENDER_NOW`.
     """
+    wanted = None if locales is None else set(locales)
     checks = RENDERED_CHECKS if checks is None else checks
     layers_of = _Layers(catalogs or {}, tuple(getattr(mailer, "catalog_roots", ())))
     virtual = set(getattr(mailer.catalogs, "virtual", {}))
@@ -1428,7 +1430,7 @@ def render_checks(mailer: Any, catalogs: Mapping[str, PoFile] | None = None, *,
     for scenario in sorted(mailer.scenarios(), key=lambda s: s.id):
         for tag in sorted(mailer.locales()):
             folder = tag.replace("-", "_")
-            if folder in virtual:
+            if folder in virtual or wanted is not None and folder not in wanted:
                 continue
             layers = layers_of(folder)
             path, line = (layers[0].path if layers else default_path), 0
@@ -1476,9 +1478,10 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Fal
                 catalogs: str | os.PathLike[str] | None = None) -> CheckReport:
     """Check every ``.po``/``.pot`` file under *paths*; optionally render every email.
 
-    With ``rendered=True`` every scenario is also rendered in every locale of
-    *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``)
-    and checked with :data:`RENDERED_CHECKS`.
+    With ``rendered=True`` every scenario is also rendered, with
+    *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``),
+    in the locale of every checked catalog (English for a ``.pot``) and
+    checked with :data:`RENDERED_CHECKS`.
     """
     files = _expand(paths)
     findings: list[Finding] = []
@@ -1497,7 +1500,7 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Fal
 
                 mailer = Mailer(templates=None if templates is None else Path(templates),
                                 catalogs=None if catalogs is None else Path(catalogs))
-            findings.extend(render_checks(mailer, parsed, default_path=default))
+            findings.extend(render_checks(mailer, parsed, default_path=default, locales=parsed))
         except I18nMailError as exc:
             findings.append(Finding(default, 0, "render-error", ERROR, f"cannot render: {exc}"))
     ordered = tuple(sorted(set(findings), key=Finding.sort_key))

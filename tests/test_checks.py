@@ -577,3 +577,4 @@ def test_rendered_checks_point_at_the_subject_in_a_shop_catalog(tmp_path: Path) 
     assert [(f.code, f.severity, f.line, f.locale) for f in mine] == [
         ("subject-length", "error", line_of(text, 'msgstr "Vi har'), "sv")]
     assert "support_acknowledgement: subject is 71 characters" in mine[0].message
+    assert {f.locale for f in report.findings} == {"sv"}  # only the checked catalog's locale is rendered
