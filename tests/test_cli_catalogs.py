@@ -295,7 +295,7 @@ def test_shipped_catalogs_pass_check() -> None:
     doc = json.loads(result.stdout)
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
     assert result.exit_code == 0
-    assert "catalogs/messages.pot" in doc["files"] and len(doc["files"]) >= 13
+    assert any(f.endswith("catalogs/messages.pot") for f in doc["files"]) and len(doc["files"]) >= 13
 
 
 def test_catalog_commands_are_in_the_help() -> None:
