@@ -36,7 +36,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .exceptions import CatalogError, LocaleError, MessagesError, safe_repr
 
@@ -226,7 +226,44 @@ def _po_bytes(catalog: Catalog, *, template: bool) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, sort_output=True, include_previous=not template,
              omit_header=False, ignore_obsolete=template)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    return data if template else _fix_previous_ids(data, catalog)
+
+
+_PREVIOUS_BLOCK = re.compile(rb"(?:^#\|[^\n]*\n)+", re.M)
+
+
+def _fix_previous_ids(data: bytes, catalog: Catalog) -> bytes:
+    """Rewrite the ``#|`` previous-msgid comments Babel writes.
+
+    Babel wraps the already quoted, multi-line previous msgid as if it were
+    prose (``#| msgid "" "Our return ...``), which GNU msgfmt and Babel's own
+    reader reject. Each block is replaced by the GNU form, one quoted string
+    per line, in the order Babel wrote them (its sorted message order).
+    """
+    owners = [m for m in sorted(catalog, key=lambda m: (m.id if isinstance(m.id, str) else m.id[0],
+                                                      m.context or ""))
+              if m.id and m.previous_id]
+    blocks = list(_PREVIOUS_BLOCK.finditer(data))
+    if len(blocks) != len(owners):  # unexpected layout: drop the hints rather than write junk
+        return _PREVIOUS_BLOCK.sub(b"", data)
+    out = bytearray()
+    pos = 0
+    for match, message in zip(blocks, owners, strict=True):
+        out += data[pos:match.start()]
+        previous = list(message.previous_id)
+        lines = [f"#| msgid {_quoted(previous[0])}"]
+        if len(previous) > 1:
+            lines.append(f"#| msgid_plural {_quoted(previous[1])}")
+        out += ("\n".join(lines) + "\n").encode(catalog.charset or "utf-8")
+        pos = match.end()
+    out += data[pos:]
+    return bytes(out)
+
+
+def _quoted(text: str) -> str:
+    """A previous msgid in GNU's ``#|`` layout: continuation lines prefixed too."""
+    return normalize(text, prefix="", width=76).replace("\n", "\n#| ")
 
 
 def _atomic_write(path: Path, data: bytes, validate: Callable[[bytes], None] | None = None) -> None:
