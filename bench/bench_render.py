@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import tempfile
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ from babel.support import Translations
 from i18nmail import Mailer
 from i18nmail.render import builtin_catalogs
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 SCENARIO = "refund_processed"
 BASELINE_TEMPLATE = """{{ _("Hi %(name)s,", name=customer_name) }}
 {{ _("We have processed your refund. Here are the details:") }}

@@ -113,9 +113,8 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
         unknown = sorted(got - src)
         if missing or unknown:
             return f"placeholders differ: missing {missing}, unknown {unknown}"
-    if "<" in translation or "<" in source:
-        if _tags(translation) != _tags(source):
-            return "HTML tags differ from the source"
+    if ("<" in translation or "<" in source) and _tags(translation) != _tags(source):
+        return "HTML tags differ from the source"
     bad = set(_FORBIDDEN_CHARS.findall(translation)) - set(_FORBIDDEN_CHARS.findall(source))
     if bad:
         return f"invisible or bidi control characters {sorted(f'U+{ord(c):04X}' for c in bad)}"
@@ -154,7 +153,7 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
         raise CatalogError(path, f"Plural-Forms expression longer than {MAX_PLURAL_EXPR} characters")
     try:
         func = gettext.c2py(expr)
-        for n in range(0, 201):
+        for n in range(201):
             value = func(n)
             if not 0 <= value < nplurals:
                 raise CatalogError(path, f"Plural-Forms gives form {value} for n={n}, but nplurals={nplurals}")
@@ -162,10 +161,10 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
         raise
     except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError, ZeroDivisionError) as exc:
         raise CatalogError(path, f"invalid Plural-Forms expression: {exc}") from None
-    return func  # type: ignore[no-any-return]
+    return func
 
 
-_RAW_HEADER_RE = re.compile(rb'^msgid ""[ \t]*\r?\nmsgstr ""[ \t]*\r?\n((?:[ \t]*".*"[ \t]*\r?\n)+)', re.M)
+_RAW_HEADER_RE = re.compile(rb'^msgid ""[ \t]*\r?\nmsgstr ""[ \t]*\r?\n((?:[ \t]*".*"[ \t]*\r?\n)+)', re.MULTILINE)
 
 
 def _raw_plural_forms(data: bytes) -> str | None:
@@ -183,7 +182,7 @@ def _raw_plural_forms(data: bytes) -> str | None:
             return value.strip()
     return None
 
-_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.S)
+_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
 
 
 def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], int]]:
@@ -240,7 +239,7 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
             forms = tuple(message.string or ())
             if forms and all(forms):
                 messages[(context, message.id[0])] = forms
-        elif message.string:
+        elif isinstance(message.string, str) and message.string:
             messages[(context, message.id)] = message.string
     return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
 

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def parse_now(value: str | None) -> datetime | None:
         if "T" in value or " " in value.strip():
             raise click.BadParameter("give a time zone offset, e.g. 2026-11-23T09:00+01:00",
                                      param_hint="--now")
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
@@ -219,7 +219,9 @@ def register(command: click.Command) -> Callable[[], None]:
 
 # --- catalog tooling commands ---
 # (extract, update, init, compile, stats, check and preview are added below.)
-from .preview import preview_command as _preview_command  # noqa: E402
+from .preview import preview_command as _preview_command
+
 main.add_command(_preview_command)
-from .catalog_cli import add_commands as _add_catalog_commands  # noqa: E402
+from .catalog_cli import add_commands as _add_catalog_commands
+
 _add_catalog_commands(main)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import decimal
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -31,7 +31,7 @@ import babel
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-__all__ = ["Formatter", "MAX_AMOUNT", "coerce_amount", "normalise_currency"]
+__all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
 #: Largest absolute amount accepted, in major units (RELIABILITY.md D30).
 MAX_AMOUNT = Decimal(10) ** 15
@@ -71,7 +71,8 @@ def normalise_currency(code: object) -> str:
     ValueError: unknown currency code 'XYZ'
     """
     if not isinstance(code, str):
-        raise ValueError(f"a currency code must be a string, not {type(code).__name__}")
+        # ValueError, not TypeError: a missing code (None) is bad data, like "XYZ".
+        raise ValueError(f"a currency code must be a string, not {type(code).__name__}")  # noqa: TRY004
     clean = code.strip().upper()
     if not _CURRENCY_RE.match(clean):
         raise ValueError(f"unknown currency code {code.strip()[:10]!r}")
@@ -136,6 +137,11 @@ def _tz(value: str | ZoneInfo) -> ZoneInfo:
     return value if isinstance(value, ZoneInfo) else ZoneInfo(value)
 
 
+#: Names for the types inside Formatter, whose methods are called date and datetime.
+_Date = date
+_DateTime = datetime
+
+
 class Formatter:
     """Formatting for one (locale, time zone, currency); build with :meth:`get`."""
 
@@ -183,19 +189,19 @@ class Formatter:
             fraction = Decimal(value) / 100
             return self._clean(babel_numbers.format_percent(fraction, locale=self.locale))
 
-    def date(self, value: date | datetime, format: str = "long") -> str:
+    def date(self, value: _Date | _DateTime, format: str = "long") -> str:
         """Format a date (a datetime is first moved to the customer's zone)."""
-        if isinstance(value, datetime):
+        if isinstance(value, _DateTime):
             value = self.local(value).date()
         return self._clean(babel_dates.format_date(value, format=format, locale=self.locale))
 
-    def weekday_date(self, value: date | datetime) -> str:
+    def weekday_date(self, value: _Date | _DateTime) -> str:
         """A date with its weekday, as the locale writes it (CLDR ``full`` format)."""
-        if isinstance(value, datetime):
+        if isinstance(value, _DateTime):
             value = self.local(value).date()
         return self._clean(babel_dates.format_date(value, format="full", locale=self.locale))
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: _DateTime) -> str:
         """Format an aware datetime in the customer's zone: date, time (no
         seconds) and the zone's name, joined as the locale joins them."""
         local = self.local(value)
@@ -211,13 +217,13 @@ class Formatter:
         text = pattern.replace("{1}", date_part).replace("{0}", f"{time_part} {zone}")
         return self._clean(text)
 
-    def local(self, value: datetime) -> datetime:
+    def local(self, value: _DateTime) -> _DateTime:
         """Move an aware datetime to the customer's zone; naive input is refused."""
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime: give a time zone (e.g. datetime(..., tzinfo=UTC))")
         return value.astimezone(self.tz)
 
-    def date_range(self, first: date, last: date) -> str:
+    def date_range(self, first: _Date, last: _Date) -> str:
         """Format a range of dates with weekdays, as the locale writes intervals.
 
         One date when *first* equals *last*; CLDR interval formats otherwise
@@ -230,7 +236,7 @@ class Formatter:
             text = _PADDED_DAY.sub(r"\1", text)
         return self._clean(text)
 
-    def today(self, now: datetime) -> date:
+    def today(self, now: _DateTime) -> _Date:
         """The customer's calendar date at *now*."""
         return self.local(now).date()
 
@@ -242,4 +248,4 @@ def _formatter(locale: str, tz: str, currency: str) -> Formatter:
 
 def utc_now() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 
 from .negotiation import Fallback
 
@@ -115,7 +115,7 @@ class RenderedEmail:
         msg["To"] = make_address(recipient)
         if reply_to is not None:
             msg["Reply-To"] = make_address(reply_to)
-        msg["Date"] = format_datetime(date or datetime.now(timezone.utc))
+        msg["Date"] = format_datetime(date or datetime.now(UTC))
         msg["Message-ID"] = message_id or make_msgid(domain=make_address(sender).domain)
         msg["MIME-Version"] = "1.0"
         msg.set_content(self.text, subtype="plain", charset="utf-8")

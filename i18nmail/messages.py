@@ -230,7 +230,7 @@ def _po_bytes(catalog: Catalog, *, template: bool) -> bytes:
     return data if template else _fix_previous_ids(data, catalog)
 
 
-_PREVIOUS_BLOCK = re.compile(rb"(?:^#\|[^\n]*\n)+", re.M)
+_PREVIOUS_BLOCK = re.compile(rb"(?:^#\|[^\n]*\n)+", re.MULTILINE)
 
 
 def _fix_previous_ids(data: bytes, catalog: Catalog) -> bytes:

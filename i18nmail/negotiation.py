@@ -34,10 +34,10 @@ import langcodes
 from .exceptions import safe_repr
 
 __all__ = [
-    "Fallback",
-    "LocaleMatch",
     "MAX_HEADER_LENGTH",
     "MAX_TAG_LENGTH",
+    "Fallback",
+    "LocaleMatch",
     "bcp47",
     "catalog_id",
     "negotiate",

@@ -14,7 +14,7 @@ in HTML and left raw in text and subject.
 >>> mailer = Mailer()
 >>> email = mailer.render("support_acknowledgement", locale="sv-FI",
 ...                       context=mailer.scenario("support_acknowledgement").sample("sv"),
-...                       now=datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
+...                       now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 >>> email.locale, email.fallbacks
 ('sv-FI', ())
 """
@@ -22,14 +22,14 @@ in HTML and left raw in text and subject.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import babel.numbers
@@ -122,7 +122,7 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
         if autoescape and state.fmt.direction == "rtl":
             # Isolate each value (order numbers, names, amounts) so Latin text
             # keeps its order inside a right-to-left sentence.
-            text = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
+            text: str = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
         elif autoescape:
             text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
         else:
@@ -338,7 +338,7 @@ class Mailer:
         cal = self.calendar(country.upper() if country else self.calendar_country(match))
         window = cal.window(start, low, high)
         start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
-        fmt = Formatter.get(match.babel_id, cal.tz, "EUR")
+        fmt = Formatter.get(match.babel_id, str(cal.tz), "EUR")
         catalogs, _problems = self.catalogs.chain(match.catalogs)
         translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
         state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from i18nmail import Mailer
 from i18nmail.render import builtin_catalogs, builtin_templates
 
 #: The fixed "now" of rendered tests and golden files.
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
 
 

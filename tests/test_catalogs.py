@@ -7,7 +7,7 @@ import io
 import os
 import struct
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from i18nmail import CatalogError, Mailer
 from i18nmail.catalogs import CatalogSet, check_translation, load_mo, load_po, placeholders
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 SECRET = "SECRET-do-not-print"
 HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
@@ -82,7 +82,9 @@ def test_script_in_a_translation_never_reaches_html(tmp_path: Path) -> None:
     email = render(Mailer(catalogs=tmp_path), "nl")
 
     class Nodes(html.parser.HTMLParser):
-        found: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in {"script", "img"} or any(k.startswith("on") for k, _ in attrs):

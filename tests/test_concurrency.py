@@ -7,14 +7,14 @@ import builtins
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import babel
 import pytest
 
 from i18nmail import Mailer
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 SCENARIO = "refund_processed"
 
 
@@ -109,7 +109,7 @@ def test_babel_month_names_do_not_leak_between_locales(fast_switching: None) -> 
     def worker(locale: str) -> None:
         fmt = Formatter.get(locale, "UTC", "EUR")
         for _ in range(300):
-            text = fmt.date(datetime(2026, 12, 1, tzinfo=timezone.utc))
+            text = fmt.date(datetime(2026, 12, 1, tzinfo=UTC))
             with lock:
                 results[locale].add(text)
 

@@ -10,15 +10,15 @@ readable diff. After an intended change, regenerate and review the diff:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from i18nmail import Mailer, RenderedEmail
 from shipped import MARKETS, PSEUDO
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+from i18nmail import Mailer, RenderedEmail
+
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("I18NMAIL_UPDATE_GOLDEN") == "1"
 CASES = [(catalog, tag) for catalog, tag in MARKETS.items()] + [PSEUDO]

@@ -6,18 +6,17 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from shipped import MARKETS
 
 from i18nmail import Mailer
 from i18nmail.render import builtin_catalogs
 
-from shipped import MARKETS
-
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 CATALOGS = builtin_catalogs()
 TRANSLATED = [c for c in MARKETS if c != "en"]
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")

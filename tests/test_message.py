@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ def reparse(message: email.message.EmailMessage) -> email.message.Message:
 def test_message_is_multipart_alternative_with_language() -> None:
     """The message is multipart/alternative (text then HTML) with Content-Language."""
     msg = sample_email().to_message(sender=("Shop", "support@shop.example"), recipient="emma@example.org",
-                                    date=datetime(2026, 12, 22, tzinfo=timezone.utc))
+                                    date=datetime(2026, 12, 22, tzinfo=UTC))
     parsed = reparse(msg)
     assert parsed.get_content_type() == "multipart/alternative"
     parts = [p.get_content_type() for p in parsed.iter_parts()]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html.parser
-import re
 import json
+import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pytest
 from i18nmail import ContextError, Mailer, Shop, TemplateError, UnknownScenarioError
 from i18nmail.render import builtin_templates
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 
 SCENARIOS = sorted(p.stem for p in (builtin_templates() / "scenarios").glob("*.toml"))
 DESIGN_IDS = {
