@@ -11,6 +11,7 @@ text environment (autoescape off: subject, preheader, plain text) and once in
 an HTML environment (autoescape on). Customer values are escaped exactly once
 in HTML and left raw in text and subject.
 
+>>> from datetime import UTC
 >>> mailer = Mailer()
 >>> email = mailer.render("support_acknowledgement", locale="sv-FI",
 ...                       context=mailer.scenario("support_acknowledgement").sample("sv"),
