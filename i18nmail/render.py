@@ -397,13 +397,19 @@ class Mailer:
                     fallbacks.append(note)
             return self.calendar(country)
 
+        # The text and the HTML pass ask for the same windows: compute each once.
+        windows: dict[tuple[str, date | datetime], RefundWindow] = {}
+
         def refund_window(method: str | None = None, start: date | datetime | None = None) -> RefundWindow:
             chosen = method or values.get("refund_method") or "card"
-            low, high = shop.refund_policy.days(chosen)
-            cal = calendar()
             origin = start if start is not None else now
-            window = cal.window(origin, low, high)
-            return RefundWindow(chosen, low, high, window[0], window[1], fmt.date_range(window[0], window[1]))
+            found = windows.get((chosen, origin))
+            if found is None:
+                low, high = shop.refund_policy.days(chosen)
+                first, last = calendar().window(origin, low, high)
+                found = RefundWindow(chosen, low, high, first, last, fmt.date_range(first, last))
+                windows[(chosen, origin)] = found
+            return found
 
         def business_day(n: int, start: date | datetime | None = None) -> date:
             return calendar().add(start if start is not None else now, n)

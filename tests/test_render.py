@@ -309,3 +309,21 @@ def test_template_error_is_typed(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as info:
         mailer.render("refund_status", locale="en", context=mailer.scenario("refund_status").sample("en"), now=NOW)
     assert "refund_status.j2" in str(info.value)
+
+
+def test_refund_window_is_computed_once_per_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text and HTML passes share one business-day computation per window."""
+    from i18nmail.businessdays import BusinessCalendar
+
+    calls: list[object] = []
+    original = BusinessCalendar.window
+
+    def counting(self: BusinessCalendar, *args: object) -> object:
+        calls.append(args)
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BusinessCalendar, "window", counting)
+    mailer = Mailer()
+    mailer.render("refund_processed", locale="en-SE", context=mailer.scenario("refund_processed").sample("en"),
+                  now=NOW)
+    assert len(calls) == 1
