@@ -302,6 +302,7 @@ class CatalogSet:
         self._lock = threading.Lock()
         self._loaded: dict[Path, LoadedCatalog] = {}
         self._errors: dict[Path, CatalogError] = {}
+        self._settled: set[Path] = set()
         self._available: frozenset[str] | None = None
 
     def available(self) -> frozenset[str]:
@@ -325,6 +326,11 @@ class CatalogSet:
         return [root / locale / "LC_MESSAGES" for root in self.roots]
 
     def _load(self, folder: Path, locale: str) -> tuple[LoadedCatalog | None, CatalogError | None]:
+        if not self.auto_reload and folder in self._settled:
+            # Without auto-reload a folder is read once: no stat() per render,
+            # and a broken or absent catalog is not parsed again for every email.
+            return self._loaded.get(folder), self._errors.get(folder)
+        self._settled.add(folder)
         po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
         try:
             po_stat = po.stat()

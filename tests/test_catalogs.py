@@ -269,3 +269,27 @@ def test_placeholder_parsing() -> None:
     for bad in ("100%", "10 % sur", "%(name)", "%s", "%d items"):
         assert placeholders(bad) is None
     assert check_translation("Hi %(name)s", "Hej %(name)s") is None
+
+
+def test_without_auto_reload_each_catalog_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without auto_reload a good, broken or absent catalog is read once, not once per render."""
+    import i18nmail.catalogs as catalogs_module
+
+    write_po(tmp_path, "sv", entry("Product", "Produkt"))
+    write_po(tmp_path, "nl", 'msgstr "x"\nmsgid "Product"\n')
+    reads: list[str] = []
+    original = catalogs_module.load_po
+
+    def counting(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)):  # type: ignore[no-untyped-def]
+        reads.append(locale)
+        return original(data, path, locale, stamp)
+
+    monkeypatch.setattr(catalogs_module, "load_po", counting)
+    catalogs = CatalogSet([tmp_path])
+    for _ in range(5):
+        good, no_problems = catalogs.chain(["sv"])
+        none, problems = catalogs.chain(["nl"])
+        assert good[0].messages[(None, "Product")] == "Produkt" and no_problems == []
+        assert none == [] and problems and problems[0].kind == "catalog"
+        assert catalogs.chain(["fi"]) == ([], [])
+    assert sorted(reads) == ["nl", "sv"]
