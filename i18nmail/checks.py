@@ -84,6 +84,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+from .catalogs import compile_plural
 from .exceptions import I18nMailError
 
 __all__ = [
@@ -107,8 +108,6 @@ __all__ = [
 ERROR = "error"
 WARNING = "warning"
 
-#: Longest ``Plural-Forms`` expression accepted (the runtime loader's limit too).
-MAX_PLURAL_EXPR = 200
 #: Plural forms are evaluated for n = 0 .. PLURAL_RANGE - 1, as msgfmt does.
 PLURAL_RANGE = 1001
 #: Subject length: a warning above the first number, an error above the second.
@@ -617,26 +616,6 @@ def parse_catalog(data: bytes, path: str, *, locale: str | None = None,
 
 
 _PLURAL_HEADER_RE = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.DOTALL)
-_PLURAL_TOKENS_RE = re.compile(r"^[\sn0-9()?:|&=!<>+\-*/%]*$")
-
-
-def _plural_function(expr: str) -> Callable[[int], int]:
-    """Compile a C plural expression safely, or raise ``ValueError`` saying why.
-
-    Only the tokens of the C grammar are allowed before :func:`gettext.c2py`
-    sees the text, so names such as ``__import__`` never reach it.
-    """
-    if len(expr) > MAX_PLURAL_EXPR:
-        raise ValueError(f"expression longer than {MAX_PLURAL_EXPR} characters")
-    if not _PLURAL_TOKENS_RE.match(expr):
-        bad = sorted({c for c in expr if not _PLURAL_TOKENS_RE.match(c)})
-        raise ValueError(f"characters not allowed in a plural expression: {''.join(bad)[:20]!r}")
-    try:
-        return gettext.c2py(expr)
-    except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError) as exc:
-        raise ValueError(str(exc) or type(exc).__name__) from None
-
-
 def _read_plural_forms(po: PoFile) -> None:
     value = po.headers.get("plural-forms")
     if not value:
@@ -646,7 +625,7 @@ def _read_plural_forms(po: PoFile) -> None:
         return
     nplurals = int(match.group(1))
     try:
-        func = _plural_function(match.group(2))
+        func = compile_plural(match.group(2))
         for n in range(PLURAL_RANGE):
             if not 0 <= func(n) < nplurals:
                 return
@@ -798,7 +777,7 @@ def check_plural_forms(po: PoFile) -> Iterator[Finding]:
         yield po.problem(line, "plural-forms", f"nplurals={nplurals} is outside 1..6")
         return
     try:
-        func = _plural_function(expr)
+        func = compile_plural(expr)
     except ValueError as exc:
         yield po.problem(line, "plural-forms", f"unusable plural expression: {exc}")
         return
@@ -822,7 +801,7 @@ def check_plural_forms(po: PoFile) -> Iterator[Finding]:
                          f"nplurals={nplurals}, but {po.language} has {cldr_n} plural "
                          f"form{'s' if cldr_n != 1 else ''} (CLDR: nplurals={cldr_n}; plural={cldr_expr};)")
         return
-    cldr_func = _plural_function(cldr_expr)
+    cldr_func = compile_plural(cldr_expr)
     for n in range(PLURAL_RANGE):
         if func(n) != cldr_func(n):
             yield po.problem(line, "plural-forms",
