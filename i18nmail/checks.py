@@ -68,7 +68,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import gettext
 import html.parser
 import json
 import os
