@@ -146,8 +146,8 @@ def render(settings: Settings, scenario: str, locale: str, sample: bool, context
         mailer = settings.mailer()
         declared = mailer.scenario(scenario)
         if sample:
-            context = declared.sample(mailer.negotiate(locale).catalogs[0]
-                                      if mailer.negotiate(locale).catalogs else "en")
+            chain = mailer.negotiate(locale).catalogs
+            context = declared.sample(chain[0] if chain else "en")
         else:
             assert context_source is not None
             context = _read_context(context_source)

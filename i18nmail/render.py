@@ -321,6 +321,11 @@ class Mailer:
                 self._calendars[country] = cal
             return cal
 
+    def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
+        """The catalogs of *match*'s chain, and any that failed to load."""
+        catalogs, problems = self.catalogs.chain(match.catalogs)
+        return Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None), problems
+
     def describe_window(
         self,
         start: date | datetime,
@@ -340,8 +345,7 @@ class Mailer:
         window = cal.window(start, low, high)
         start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
         fmt = Formatter.get(match.babel_id, str(cal.tz), "EUR")
-        catalogs, _problems = self.catalogs.chain(match.catalogs)
-        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        translator, _problems = self._translator(match)
         state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         template = self._text_env.get_template("snippets/window.j2")
         text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
@@ -374,8 +378,7 @@ class Mailer:
         values = declared.convert(context, self.shop, default_currency)
         tz = self._timezone(values, match)
         fmt = Formatter.get(match.babel_id, tz, values["currency"])
-        catalogs, problems = self.catalogs.chain(match.catalogs)
-        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        translator, problems = self._translator(match)
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
