@@ -22,6 +22,7 @@ in HTML and left raw in text and subject.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -245,6 +246,7 @@ class Mailer:
                 raise RenderError(f"no such folder: {root}")
         self.auto_reload = auto_reload
         self.pseudo = pseudo
+        self._pseudo: tuple[tuple[tuple[int, int] | None, ...], LoadedCatalog] | None = None
         virtual = {PSEUDO_LOCALE: self._pseudo_catalog} if pseudo else None
         self.catalogs = CatalogSet(self.catalog_roots, auto_reload=auto_reload, virtual=virtual)
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(r)) for r in self.template_roots])
@@ -259,7 +261,13 @@ class Mailer:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
 
     def _pseudo_catalog(self) -> LoadedCatalog:
-        return pseudo_catalog(root / "messages.pot" for root in self.catalog_roots)
+        """The en-XA catalog, rebuilt only when a messages.pot changed (auto-reload)."""
+        pots = [root / "messages.pot" for root in self.catalog_roots]
+        stamp = tuple((st.st_mtime_ns, st.st_size) if (st := _stat(p)) else None for p in pots)
+        with self._lock:
+            if self._pseudo is None or self._pseudo[0] != stamp:
+                self._pseudo = (stamp, pseudo_catalog(pots))
+            return self._pseudo[1]
 
     # -- discovery -----------------------------------------------------------------
 
@@ -480,6 +488,13 @@ class Mailer:
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
         )
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=1)

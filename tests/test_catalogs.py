@@ -293,3 +293,33 @@ def test_without_auto_reload_each_catalog_is_read_once(tmp_path: Path, monkeypat
         assert none == [] and problems and problems[0].kind == "catalog"
         assert catalogs.chain(["fi"]) == ([], [])
     assert sorted(reads) == ["nl", "sv"]
+
+
+def test_pseudo_locale_is_rebuilt_only_when_the_pot_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With auto_reload, en-XA is built once and again only after messages.pot changes."""
+    import shutil
+
+    import i18nmail.pseudo as pseudo_module
+    import i18nmail.render as render_module
+    from i18nmail.render import builtin_catalogs
+
+    catalogs = tmp_path / "catalogs"
+    catalogs.mkdir()
+    shutil.copy(builtin_catalogs() / "messages.pot", catalogs / "messages.pot")
+    builds: list[int] = []
+    original = pseudo_module.pseudo_catalog
+
+    def counting(pots):  # type: ignore[no-untyped-def]
+        builds.append(1)
+        return original(pots)
+
+    monkeypatch.setattr(render_module, "pseudo_catalog", counting)
+    mailer = Mailer(catalogs=catalogs, auto_reload=True, pseudo=True)
+    for _ in range(3):
+        assert render(mailer, "en-XA").subject.startswith("[")
+    assert len(builds) == 1
+    pot = catalogs / "messages.pot"
+    pot.write_text(pot.read_text("utf-8").replace('msgid "Order number"', 'msgid "Order number"', 1) + "\n", "utf-8")
+    os.utime(pot, ns=(1, 10**18))
+    render(mailer, "en-XA")
+    assert len(builds) == 2
