@@ -55,6 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from .exceptions import HolidayDataUnavailable
+from .negotiation import primary_zone
 
 __all__ = [
     "COUNTRY_CATEGORIES",
@@ -164,10 +165,8 @@ def supported_countries() -> list[str]:
 
 
 def _country_zone(country: str) -> tzinfo:
-    from .render import _primary_zone  # the CLDR table lives with the renderer
-
     try:
-        return ZoneInfo(_primary_zone(country))
+        return ZoneInfo(primary_zone(country))
     except (LookupError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 import babel
 import babel.localedata
 import langcodes
+from babel.core import get_global
 
 from .exceptions import safe_repr
 
@@ -43,6 +44,7 @@ __all__ = [
     "negotiate",
     "parse_accept_language",
     "parse_tag",
+    "primary_zone",
 ]
 
 #: Longer locale strings are refused before any regular expression runs.
@@ -340,3 +342,29 @@ def negotiate(
         country=chosen.country,
         fallbacks=(note,),
     )
+
+
+#: Main zone of countries that span several, for customers who gave no zone.
+PRIMARY_ZONES: dict[str, str] = {
+    "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo", "MX": "America/Mexico_City", "RU": "Europe/Moscow",
+    "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CN": "Asia/Shanghai", "DE": "Europe/Berlin",
+    "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "AR": "America/Argentina/Buenos_Aires",
+    "CL": "America/Santiago", "NZ": "Pacific/Auckland", "EC": "America/Guayaquil",
+}
+
+
+@lru_cache(maxsize=512)
+def primary_zone(country: str) -> str:
+    """The main time zone of a country (``SE`` -> ``Europe/Stockholm``), from CLDR,
+    or ``LookupError`` for a country without one clear zone.
+
+    >>> primary_zone("KR"), primary_zone("SE"), primary_zone("US")
+    ('Asia/Seoul', 'Europe/Stockholm', 'America/New_York')
+    """
+    if country in PRIMARY_ZONES:
+        return PRIMARY_ZONES[country]
+    zones = get_global("territory_zones").get(country)
+    if not zones or len(zones) != 1:
+        raise LookupError(country)
+    return str(zones[0])

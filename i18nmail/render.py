@@ -47,7 +47,7 @@ from .config import Shop
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
-from .negotiation import Fallback, LocaleMatch, bcp47, negotiate
+from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
 
@@ -300,7 +300,7 @@ class Mailer:
             return ZoneInfo(values["timezone"])
         if match.country:
             try:
-                return ZoneInfo(_primary_zone(match.country))
+                return ZoneInfo(primary_zone(match.country))
             except LookupError:
                 pass
         return self.shop.tzinfo
@@ -507,29 +507,3 @@ def _holiday_countries() -> frozenset[str]:
 def _territory_currency(country: str, when: date) -> str:
     currencies = babel.numbers.get_territory_currencies(country, start_date=when, tender=True)
     return currencies[0] if currencies else "EUR"
-
-
-#: Main zone of countries that span several, for customers who gave no zone.
-PRIMARY_ZONES: dict[str, str] = {
-    "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney",
-    "BR": "America/Sao_Paulo", "MX": "America/Mexico_City", "RU": "Europe/Moscow",
-    "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CN": "Asia/Shanghai", "DE": "Europe/Berlin",
-    "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "AR": "America/Argentina/Buenos_Aires",
-    "CL": "America/Santiago", "NZ": "Pacific/Auckland", "EC": "America/Guayaquil",
-}
-
-
-def _primary_zone(country: str) -> str:
-    """The main time zone of a country (``SE`` -> ``Europe/Stockholm``), from CLDR.
-
-    >>> _primary_zone("KR"), _primary_zone("SE"), _primary_zone("US")
-    ('Asia/Seoul', 'Europe/Stockholm', 'America/New_York')
-    """
-    from babel.core import get_global
-
-    if country in PRIMARY_ZONES:
-        return PRIMARY_ZONES[country]
-    zones = get_global("territory_zones").get(country)
-    if not zones or len(zones) != 1:
-        raise LookupError(country)
-    return str(zones[0])
