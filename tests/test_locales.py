@@ -24,7 +24,10 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 def test_every_shipped_language_has_a_catalog() -> None:
     """Twelve translated catalogs ship next to the English source."""
-    assert {p.parent.parent.name for p in CATALOGS.glob("*/LC_MESSAGES/messages.po")} == set(TRANSLATED)
+    found = {p.parent.parent.name for p in CATALOGS.glob("*/LC_MESSAGES/messages.po")}
+    assert found == set(TRANSLATED), (
+        "catalogs/ and MARKETS in tests/shipped.py disagree; a new language is added to both "
+        "(see catalogs/README.md, 'Adding a language')")
 
 
 @pytest.mark.parametrize("catalog", TRANSLATED)
