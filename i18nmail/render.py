@@ -50,6 +50,7 @@ from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
+from .typography import finish_isolates, font_stack, isolate, line_height, strip_sentinels
 
 __all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
 
@@ -127,6 +128,10 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
             text: str = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
         elif autoescape:
             text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
+        elif state.fmt.direction == "rtl":
+            # Plain text has no <bdi>: mark each value for a Unicode isolate,
+            # inserted after bidi controls from the data have been removed.
+            text = substitute(found.text, values, escape=isolate)
         else:
             text = substitute(found.text, values)
     except KeyError as exc:
@@ -433,6 +438,8 @@ class Mailer:
             "locale": match.tag,
             "lang": match.language,
             "dir": fmt.direction,
+            "font_stack": font_stack(match.language, match.script),
+            "line_height": line_height(match.language),
             "now": now,
             "today": today,
             "refund_window": refund_window,
@@ -450,6 +457,9 @@ class Mailer:
             subject = "".join(text_template.blocks["subject"](subject_ctx))
             preheader = "".join(text_template.blocks["preheader"](text_template.new_context(text_vars)))
             text = text_template.render(text_vars)
+            subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
+            # <title> and other text-only places of the HTML take the plain subject.
+            html_vars["plain_subject"] = subject
             html = html_template.render(html_vars)
         except KeyError as exc:
             raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
@@ -470,9 +480,8 @@ class Mailer:
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
-        subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = " ".join(_BIDI_CONTROLS.sub("", preheader).split())
-        text = _BIDI_CONTROLS.sub("", text)
+        preheader = " ".join(_plain(preheader).split())
+        text = finish_isolates(_BIDI_CONTROLS.sub("", text))
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self._inliner is not None:
@@ -488,6 +497,11 @@ class Mailer:
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
         )
+
+
+def _plain(text: str) -> str:
+    """A header or preview line: no bidi controls and no isolate sentinels."""
+    return strip_sentinels(_BIDI_CONTROLS.sub("", text))
 
 
 def _stat(path: Path) -> os.stat_result | None:

@@ -20,6 +20,16 @@ NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 CATALOGS = builtin_catalogs()
 TRANSLATED = [c for c in MARKETS if c != "en"]
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def balanced_isolates(line: str) -> bool:
+    depth = 0
+    for ch in line:
+        depth += (ch == FSI) - (ch == PDI)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def test_every_shipped_language_has_a_catalog() -> None:
@@ -79,7 +89,13 @@ def test_every_scenario_renders_without_fallback(mailer: Mailer, catalog: str) -
         assert not cased or not all(c.isupper() for c in cased), f"ALL CAPS subject: {email.subject}"
         for part in (email.subject, email.preheader, email.text, email.html):
             assert "%(" not in part and "{'" not in part
-        assert not BIDI_CONTROLS.search(email.subject + email.text), scenario.id
+        assert not BIDI_CONTROLS.search(email.subject + email.preheader), scenario.id
+        # The text part carries only the renderer's own isolates (FSI ... PDI), in RTL only, balanced.
+        assert not BIDI_CONTROLS.search(email.text.replace(FSI, "").replace(PDI, "")), scenario.id
+        if catalog != "ar":
+            assert FSI not in email.text and PDI not in email.text
+        for line in email.text.split("\n"):
+            assert balanced_isolates(line), (scenario.id, line)
         expected_dir = "rtl" if catalog == "ar" else "ltr"
         assert f'<html lang="{tag}" dir="{expected_dir}">' in email.html
 
