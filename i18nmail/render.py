@@ -438,7 +438,7 @@ class Mailer:
             "locale": match.tag,
             "lang": match.language,
             "dir": fmt.direction,
-            "font_stack": font_stack(match.language, match.script),
+            "font_stack": Markup(font_stack(match.language, match.script)),  # our own CSS constant
             "line_height": line_height(match.language),
             "now": now,
             "today": today,
