@@ -323,7 +323,9 @@ def _content(data: bytes) -> object:
     headers = tuple((name, value) for name, value in catalog.mime_headers if name not in TOOL_STAMPS)
     messages = sorted((entry(m) for m in catalog if m.id), key=repr)
     obsolete = sorted((entry(m) for m in catalog.obsolete.values()), key=repr)
-    return headers, messages, obsolete
+    # Babel's reader keeps #| lines only on fuzzy entries: compare them as written.
+    previous = sorted(line for line in data.splitlines() if line.startswith(b"#|"))
+    return headers, messages, obsolete, previous
 
 
 def same_content(old: bytes, new: bytes) -> bool:
