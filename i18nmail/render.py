@@ -190,7 +190,13 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
     env.globals.update(
         _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext
     )
+    env.tests["latin"] = _is_latin
     return env
+
+
+def _is_latin(text: object) -> bool:
+    """Whether *text* has Latin letters (a name such as "Emma Wilson" keeps given-name-first order)."""
+    return any(ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in str(text))
 
 
 def _truncate_graphemes(text: str, limit: int) -> str:
