@@ -6,8 +6,8 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from html import unescape as html_unescape
 from datetime import UTC, datetime
+from html import unescape as html_unescape
 
 import pytest
 from babel.messages.pofile import read_po
@@ -128,7 +128,7 @@ def test_plural_forms_follow_cldr(mailer: Mailer, catalog: str) -> None:
     assert distinct >= expected, seen
 
 
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
 @pytest.mark.parametrize("catalog", list(MARKETS))
