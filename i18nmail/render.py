@@ -174,6 +174,20 @@ def _npgettext(ctx: Context, msgctxt: str, singular: str, plural: str, num: int,
     return _plural(ctx, msgctxt, singular, plural, num, variables)
 
 
+@pass_context
+def _setting(ctx: Context, value: str, choices: tuple[str, ...], default: str, message: str) -> str:
+    """A translator's setting (e.g. "greeting form") if it is one of *choices*;
+    otherwise *default*, recorded on the email as a message fallback."""
+    if value in choices:
+        return value
+    state = _state(ctx)
+    note = Fallback(kind="message", locale=state.translator.primary, message=message,
+                    detail=f"setting {str(value)[:40]!r} is not one of {', '.join(choices)}; used {default!r}")
+    if note not in state.fallbacks:
+        state.fallbacks.append(note)
+    return default
+
+
 def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
@@ -188,7 +202,8 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     # Set once at start-up; translations are found per render through the context.
     env.globals.update(
-        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext
+        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext,
+        setting=_setting,
     )
     env.tests["latin"] = _is_latin
     return env

@@ -116,3 +116,17 @@ def test_optional_placeholder_may_be_left_out(tmp_path: Path, comment: str, acce
     assert greeting == ("Goedendag," if accepted else "Hi Emma Wilson,")
     rejected = [f for f in email.fallbacks if f.message == "greeting|Hi %(name)s,"]
     assert bool(rejected) != accepted
+
+
+def test_unknown_greeting_form_is_recorded_and_uses_the_full_name(tmp_path: Path) -> None:
+    """A misspelt greeting-form setting greets with the full name and is recorded as a fallback."""
+    folder = tmp_path / "nl" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = GREETING_PO.format(comment="").replace('msgstr "full"', 'msgstr "famly"').replace(
+        'msgstr "Goedendag,"', 'msgstr "Beste %(name)s,"')
+    (folder / "messages.po").write_text(po, "utf-8")
+    mailer = Mailer(catalogs=tmp_path)
+    sample = mailer.scenario("refund_approved").sample("en", now=NOW)
+    email = mailer.render("refund_approved", locale="nl", context=sample, now=NOW)
+    assert email.text.startswith("Beste Emma Wilson,")
+    assert any("famly" in f.detail and f.message == "greeting form|given" for f in email.fallbacks)
