@@ -15,7 +15,9 @@ and numbers follow; dates stay Latin).
 
 The plain-text part of a right-to-left email keeps each inserted value
 (order number, name, amount, date, item) in reading order by wrapping it in
-Unicode isolates, FSI (U+2068) ... PDI (U+2069). The renderer inserts them
+Unicode isolates, FSI (U+2068) ... PDI (U+2069): every value with Latin
+letters or digits; a purely Arabic value (a label, a name) stays outside, so
+each line still starts its paragraph right-to-left. The renderer inserts them
 itself through two private-use sentinels after every bidi control from data
 or CLDR has been removed (:func:`isolate`, :func:`finish_isolates`).
 """
@@ -23,6 +25,7 @@ or CLDR has been removed (:func:`isolate`, :func:`finish_isolates`).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = [
     "FONT_STACKS",
@@ -30,6 +33,7 @@ __all__ = [
     "finish_isolates",
     "font_stack",
     "isolate",
+    "needs_isolation",
     "line_height",
     "strip_sentinels",
 ]
@@ -58,6 +62,8 @@ _CLOSE = "\ue001"
 _FSI = "\u2068"
 _PDI = "\u2069"
 _SENTINELS = re.compile(f"[{_OPEN}{_CLOSE}]")
+#: Unicode's Bidi_Control characters: data never brings its own into a text part.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def font_stack(language: str, script: str | None = None) -> str:
@@ -79,9 +85,25 @@ def numbering_system(language: str) -> str:
     return NUMBERING_SYSTEMS.get(language, "latn")
 
 
+#: Bidi classes that the algorithm may move inside a right-to-left line:
+#: left-to-right letters and numbers (and the controls that are removed later).
+_MOVABLE = frozenset({"L", "EN", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+def needs_isolation(text: str) -> bool:
+    """Whether *text* has Latin letters or digits that could be reordered in RTL text.
+
+    Purely right-to-left values (an Arabic label or name) stay outside an
+    isolate, so each line's first strong letter sets its direction.
+    """
+    return any(unicodedata.bidirectional(ch) in _MOVABLE for ch in text)
+
+
 def isolate(value: object) -> str:
-    """*value* between the isolate sentinels (any sentinel inside it is dropped)."""
-    return f"{_OPEN}{strip_sentinels(str(value))}{_CLOSE}"
+    """*value* between the isolate sentinels when it :func:`needs_isolation`
+    (any sentinel inside it is dropped)."""
+    text = _BIDI_CONTROLS.sub("", strip_sentinels(str(value)))
+    return f"{_OPEN}{text}{_CLOSE}" if needs_isolation(text) else text
 
 
 def strip_sentinels(text: str) -> str:

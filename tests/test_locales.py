@@ -159,8 +159,27 @@ def test_bidi_controls_from_customer_data_are_removed_before_isolating(mailer: M
                   order_number="\ue0011043\ue0007")
     email = mailer.render(scenario.id, locale="ar-SA", context=sample, now=NOW)
     assert "\u202e" not in email.text and "\ue000" not in email.text and "\ue001" not in email.text
-    assert f"{FSI}سارة{PDI}" in email.text
+    assert email.text.startswith("مرحبًا سارة،")
+    assert f"{FSI}10437{PDI}" in email.text
     assert all(balanced_isolates(line) for line in email.text.split("\n"))
+
+
+def first_strong_outside_isolates(line: str) -> str | None:
+    depth = 0
+    for ch in line:
+        depth += (ch == FSI) - (ch == PDI)
+        if depth == 0 and unicodedata.bidirectional(ch) in ("L", "R", "AL"):
+            return unicodedata.bidirectional(ch)
+    return None
+
+
+def test_arabic_lines_with_isolated_values_read_right_to_left(mailer: Mailer) -> None:
+    """Every Arabic text line holding an isolated value starts right-to-left outside the isolates."""
+    for scenario in mailer.scenarios():
+        email = mailer.render(scenario.id, locale="ar-SA", context=scenario.sample("ar", now=NOW), now=NOW)
+        for line in email.text.split("\n"):
+            if FSI in line:
+                assert first_strong_outside_isolates(line) in ("R", "AL"), (scenario.id, line)
 
 
 def test_arabic_digits_are_latin_by_explicit_choice(mailer: Mailer) -> None:
