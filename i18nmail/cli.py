@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from .exceptions import I18nMailError
+from .formatting import utc_now
 from .render import Mailer
 
 __all__ = ["main"]
@@ -147,7 +148,8 @@ def render(settings: Settings, scenario: str, locale: str, sample: bool, context
         declared = mailer.scenario(scenario)
         if sample:
             chain = mailer.negotiate(locale).catalogs
-            context = declared.sample(chain[0] if chain else "en")
+            moment = moment or utc_now()  # the sample's relative dates and the render share one now
+            context = declared.sample(chain[0] if chain else "en", now=moment)
         else:
             assert context_source is not None
             context = _read_context(context_source)

@@ -33,8 +33,8 @@ __all__ = [
     "finish_isolates",
     "font_stack",
     "isolate",
-    "needs_isolation",
     "line_height",
+    "needs_isolation",
     "strip_sentinels",
 ]
 
