@@ -44,7 +44,7 @@ Keys of a market file (all optional except ``country``, ``name`` and ``sources``
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,7 +85,7 @@ def easter_sunday(year: int) -> date:
     g = (8 * b + 13) // 25
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 - the algorithm's own name
+    l = (32 + 2 * e + 2 * i - h - k) % 7
     m = (a + 11 * h + 19 * l) // 433
     month = (h + l - 7 * m + 90) // 25
     return date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
