@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from i18nmail.businessdays import BusinessCalendar
-from i18nmail.closures import DATA_DIR, MARKETS, load_market, load_markets, parse_market, target_closures
+from i18nmail.closures import (
+    DATA_DIR,
+    MARKETS,
+    load_market,
+    load_markets,
+    parse_market,
+    target_closures,
+)
 
 SHIPPED = ["AT", "CH", "CN", "DE", "DK", "ES", "FI", "FR", "GB", "JP", "KR", "NO", "PL", "SA", "SE", "US"]
 
