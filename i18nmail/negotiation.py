@@ -72,7 +72,10 @@ class Fallback:
 
     ``kind`` is ``"locale"`` (the requested locale was not used as is),
     ``"message"`` (one sentence came from a later catalog or the English
-    source) or ``"catalog"`` (a catalog file could not be loaded).
+    source), ``"catalog"`` (a catalog file could not be loaded),
+    ``"country"`` (no customer country was known and one was assumed) or
+    ``"calendar"`` (another country's bank days were counted, or the
+    window reaches a year whose bank closures are estimated).
     """
 
     kind: str
