@@ -76,6 +76,9 @@ class _Tables(NamedTuple):
     ``closed`` are the dates on working weekdays (of :attr:`BusinessCalendar.weekend`)
     that are not business days; ``opened`` the dates on weekend days that are
     (an older weekend rule, a make-up working day). Both are sorted.
+    ``estimated`` are the loaded years whose closures include a date the
+    holidays package marks as an estimate (an Islamic holiday not yet
+    confirmed by the authorities).
     """
 
     years: frozenset[int]
@@ -84,9 +87,10 @@ class _Tables(NamedTuple):
     opened: tuple[date, ...]
     closed_set: frozenset[date]
     opened_set: frozenset[date]
+    estimated: frozenset[int]
 
 
-_EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset())
+_EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset(), frozenset())
 
 
 def _between(days: tuple[date, ...], first: date, last: date) -> int:
@@ -219,6 +223,11 @@ class BusinessCalendar:
                 raise TypeError(f"closures must be dates, got {day!r:.60}")
             extra.append(day)
         self.closures = tuple(sorted(set(extra)))
+        try:  # countries with Islamic holidays can label the estimated ones
+            holidays.country_holidays(country, subdiv=subdivision, years=(), islamic_show_estimated=True)
+            self._islamic = True
+        except (ValueError, TypeError):
+            self._islamic = False
         self._lock = threading.Lock()
         # Readers take one reference to this snapshot and never see it change;
         # _ensure() builds a new one under the lock and publishes it at once.
@@ -251,11 +260,14 @@ class BusinessCalendar:
             names = dict(tables.names)
             closed = list(tables.closed)
             opened = list(tables.opened)
+            estimated = set(tables.estimated)
             for year in missing:
                 year_names, year_closed, year_opened = self._load_year(year)
                 names.update(year_names)
                 closed.extend(year_closed)
                 opened.extend(year_opened)
+                if self._package_estimates(year, year_names):
+                    estimated.add(year)
             closed.sort()
             opened.sort()
             tables = _Tables(
@@ -265,9 +277,32 @@ class BusinessCalendar:
                 tuple(opened),
                 frozenset(closed),
                 frozenset(opened),
+                frozenset(estimated),
             )
             self._tables = tables
             return tables
+
+    def _package_estimates(self, year: int, names: dict[date, str]) -> bool:
+        """Whether a closure of *year* taken from the holidays package is an estimate.
+
+        The package knows which Islamic holidays the authorities have
+        confirmed; asked to show estimates, it labels the others. A date
+        whose label changes is an estimate (compared, not parsed, so the
+        label's language does not matter).
+        """
+        if not self._islamic or (self.market is not None and year in self.market.replace_years):
+            return False
+        flagged = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
+            islamic_show_estimated=True,
+        )
+        plain = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
+            islamic_show_estimated=False,
+        )
+        return any(
+            day in names and flagged.get(day) != name for day, name in plain.items() if day.year == year
+        )
 
     def _load_year(self, year: int) -> tuple[dict[date, str], list[date], list[date]]:
         """Names, closed working weekdays and opened weekend days of one year.
@@ -328,8 +363,11 @@ class BusinessCalendar:
         """The years of ``first..last`` whose closures are estimates, not a published calendar.
 
         China's years after the last State Council notice in the data, Saudi
-        Arabia's after SAMA's published schedule: the render reports a window
-        reaching one of them as a ``calendar`` fallback.
+        Arabia's after SAMA's published schedule (both from the market files),
+        and any year in which the holidays package estimates an Islamic
+        holiday the authorities have not confirmed yet (the UAE, Egypt, ...).
+        The render reports a window reaching one of them as a ``calendar``
+        fallback.
 
         >>> BusinessCalendar("CN").estimated_years(date(2026, 12, 28), date(2027, 1, 5))
         (2027,)
@@ -337,9 +375,14 @@ class BusinessCalendar:
         ()
         """
         first, last = self._as_date(first), self._as_date(last)
-        if self.market is None:
+        if last < first:
             return ()
-        return tuple(y for y in range(first.year, last.year + 1) if self.market.is_estimated(y))
+        tables = self._ensure(first.year, last.year)
+        market = self.market
+        return tuple(
+            y for y in range(first.year, last.year + 1)
+            if y in tables.estimated or (market is not None and market.is_estimated(y))
+        )
 
     def years_covered(self) -> tuple[int, int]:
         """The first and last year this calendar has holiday data for."""

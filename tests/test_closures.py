@@ -140,3 +140,13 @@ def test_a_shop_can_add_a_market(tmp_path: Path) -> None:
         assert before and not BusinessCalendar("PT").is_business_day(date(2026, 12, 24))
     finally:
         del MARKETS["PT"]
+
+
+def test_unconfirmed_islamic_holidays_make_a_year_estimated() -> None:
+    """The package's unconfirmed Islamic dates (UAE 2030, an Islamic-calendar country in 2080) are estimates."""
+    ae = BusinessCalendar("AE")
+    assert ae.estimated_years(date(2026, 1, 1), date(2026, 12, 31)) == ()
+    assert ae.estimated_years(date(2029, 12, 20), date(2030, 1, 10)) == (2029, 2030)
+    assert BusinessCalendar("EG").estimated_years(date(2080, 1, 1), date(2080, 12, 31)) == (2080,)
+    assert BusinessCalendar("SA").estimated_years(date(2026, 1, 1), date(2029, 12, 31)) == ()  # SAMA
+    assert BusinessCalendar("SE").estimated_years(date(2026, 1, 1), date(2080, 12, 31)) == ()
