@@ -185,6 +185,13 @@ CLOSED: dict[tuple[str, int], dict[str, str]] = {
                    "05-03": "Early May bank holiday", "05-31": "Spring bank holiday",
                    "08-30": "Summer bank holiday", "12-27": "Christmas Day (substitute)",
                    "12-28": "Boxing Day (substitute)"},
+    # Switzerland 2026 (beyond the 14: the de-CH/fr-CH market). SIC's CHF settlement
+    # holidays for 2026 as a payment provider publishes them (Nium: 1-2 Jan, 3 and
+    # 6 Apr, 1, 14 and 25 May, 1 Aug, 25-26 Dec), matching QuantLib's Swiss calendar.
+    # 1 Aug and 26 Dec 2026 fall on a Saturday; 24 and 31 Dec are clearing days.
+    ("CH", 2026): {"01-01": "New Year's Day", "01-02": "Berchtold's Day", "04-03": "Good Friday",
+                   "04-06": "Easter Monday", "05-01": "Labour Day", "05-14": "Ascension",
+                   "05-25": "Whit Monday", "12-25": "Christmas Day"},
 }
 
 # (country, year) -> {"MM-DD": why}, weekend days on which banks work.
@@ -203,7 +210,7 @@ CN_2027_CERTAIN = {"01-01": "New Year", "02-05": "Spring Festival Eve", "02-08":
                    "10-01": "National Day"}
 
 MARKETS_14 = ["SE", "NO", "DK", "FI", "DE", "FR", "ES", "PL", "JP", "KR", "CN", "SA", "US", "GB"]
-CASES = [(c, y) for c in MARKETS_14 for y in (2026, 2027) if (c, y) != ("CN", 2027)]
+CASES = [(c, y) for c in MARKETS_14 for y in (2026, 2027) if (c, y) != ("CN", 2027)] + [("CH", 2026)]
 
 
 def days_of(year: int) -> list[date]:

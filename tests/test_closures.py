@@ -66,12 +66,12 @@ def test_germany_and_austria_december() -> None:
     assert not at.is_business_day(date(2026, 12, 24)) and not at.is_business_day(date(2026, 4, 3))
 
 
-def test_switzerland_bank_holidays() -> None:
-    """Switzerland: Berchtold's Day, Whit Monday and 24/31 Dec are closed; 1 May (cantonal) is open."""
+def test_switzerland_sic_closing_days() -> None:
+    """Switzerland: Berchtold's Day, 1 May and Whit Monday are closed; SIC clears on 24 and 31 Dec."""
     cal = BusinessCalendar("CH")
-    for day in (date(2026, 1, 2), date(2026, 5, 25), date(2026, 12, 24), date(2026, 12, 31)):
+    for day in (date(2026, 1, 2), date(2026, 5, 1), date(2026, 5, 25), date(2027, 3, 26)):
         assert not cal.is_business_day(day), day
-    assert cal.is_business_day(date(2026, 5, 1))
+    assert cal.is_business_day(date(2026, 12, 24)) and cal.is_business_day(date(2026, 12, 31))
 
 
 def test_gb_defaults_to_england_and_wales_and_other_nations_are_selectable() -> None:
