@@ -61,6 +61,8 @@ MAX_SUBJECT = 150
 #: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
+#: Runs of ordinary whitespace; no-break spaces (French U+202F before ":") stay.
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -397,7 +399,7 @@ class Mailer:
         template = self._text_env.get_template("snippets/window.j2")
         text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
                                 "start": start_day, "window": window})
-        return window, " ".join(text.split()), match
+        return window, _ASCII_SPACES.sub(" ", text).strip(" "), match
 
     def render(
         self,
@@ -531,7 +533,7 @@ class Mailer:
                 if item not in fallbacks:
                     fallbacks.append(item)
         subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = " ".join(_BIDI_CONTROLS.sub("", preheader).split())
+        preheader = _ASCII_SPACES.sub(" ", _BIDI_CONTROLS.sub("", preheader)).strip(" ")
         text = _BIDI_CONTROLS.sub("", text)
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
