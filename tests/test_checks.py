@@ -119,7 +119,6 @@ def test_a_planted_fault_is_the_only_error_of_the_full_run(name: str) -> None:
 SYNTAX = [
     ('msgid "a"\nmsgstr "b\n', 'msgstr "b', "unterminated string"),
     ('msgstr "b"\nmsgid "a"\nmsgstr "c"\n', 'msgstr "b"', "msgstr without a msgid"),
-    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
     ('msgid "a"\nmsgstr "b"\nmsgtxt "c"\n', "msgtxt", "unknown keyword 'msgtxt'"),
     ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 'msgid "a"', "msgid without msgstr"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr "x"\n', 'msgstr "x"', "plain msgstr in a plural entry"),
@@ -137,6 +136,22 @@ def test_syntax_errors_are_reported_at_their_line(body: str, needle: str, reason
     assert syntax and syntax[0].line == line_of(text, needle) and syntax[0].severity == "error"
     if reason:
         assert reason in syntax[0].message
+
+
+@pytest.mark.parametrize("body, needle, reason", [
+    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
+    ('msgid "a"\nmsgstr "b \\xZZ"\n', 'msgstr "b \\xZZ"', "'\\x' (no hex digit follows)"),
+    ('msgid "a"\nmsgstr "b"\n"C:\\xml"\n', '"C:\\xml"', "'\\x' (no hex digit follows)"),
+])
+def test_bad_escapes_are_escape_errors_and_the_entry_is_left_out(body: str, needle: str,
+                                                                  reason: str) -> None:
+    """An invalid escape (also "\\xZZ", which crashed) is an `escape` error at its line; the entry is not used (peer-catalogs 7)."""
+    text = po_text(body)
+    po = parse_catalog(text.encode(), "messages.po", locale="sv")
+    problems = [(f.code, f.line) for f in run_checks(po)]
+    assert problems == [("escape", line_of(text, needle))]
+    assert reason in run_checks(po)[0].message
+    assert po.entries == []
 
 
 def test_one_run_reports_every_problem() -> None:
@@ -491,7 +506,7 @@ def test_report_formats(tmp_path: Path) -> None:
     assert doc["errors"] == 2 and doc["warnings"] == 1 and doc["files"] == [shown]
     assert doc["findings"][0] == {"path": shown, "line": line, "code": "placeholder-extra", "severity": "error",
                                   "message": "unknown placeholder 'namn' (not in the source)",
-                                  "locale": "sv", "msgid": "Hi %(name)s"}
+                                  "locale": "sv", "msgid": "Hi %(name)s", "context": None}
     github = report.to_github().splitlines()
     assert github[0] == f"::error file={shown},line={line},title=placeholder-extra::unknown placeholder " \
                         "'namn' (not in the source)"

@@ -237,7 +237,7 @@ def test_check_text_output_names_file_line_and_code(tmp_path: Path) -> None:
 
 
 def test_check_json_shape(tmp_path: Path) -> None:
-    """--format json: counts, files and findings with path, line, code, severity, message, locale, msgid."""
+    """--format json: counts, files and findings with path, line, code, severity, message, locale, msgid, context."""
     path = write_po(tmp_path, "sv", po_text(SV + '\nmsgid "Save"\nmsgstr "Spara 100%"\n'))
     result = run("check", "--format", "json", str(tmp_path))
     assert result.exit_code == 1
@@ -245,7 +245,7 @@ def test_check_json_shape(tmp_path: Path) -> None:
     assert sorted(doc) == ["errors", "files", "findings", "warnings"]
     assert doc["errors"] == 1 and doc["warnings"] == 0 and doc["files"] == [str(path)]
     [finding] = doc["findings"]
-    assert sorted(finding) == ["code", "line", "locale", "message", "msgid", "path", "severity"]
+    assert sorted(finding) == ["code", "context", "line", "locale", "message", "msgid", "path", "severity"]
     assert (finding["code"], finding["severity"], finding["locale"], finding["msgid"]) == (
         "format-invalid", "error", "sv", "Save")
 
