@@ -528,11 +528,14 @@ class CompileResult:
 
 
 def _blocking_problems(path: Path) -> list[str]:
-    from .checks import read_catalog as read_strict
     from .checks import run_checks
+    from .checks_policy import CheckOptions
+    from .pofile import read_catalog as read_strict
 
     po = read_strict(path)
-    return [f.to_text() for f in run_checks(po)
+    # An i18nmail catalog: every message is a %-format that may hold HTML.
+    options = CheckOptions(markup="html", unflagged_format="python-format", require_complete=True)
+    return [f.to_text() for f in run_checks(po, options=options)
             if f.severity == "error" and f.code not in _INCOMPLETE]
 
 
