@@ -170,7 +170,7 @@ def stats_command(settings: Any, fmt: str) -> None:
     """Translated, fuzzy and untranslated messages per locale."""
     _templates, catalogs = _folders(settings, writing=False)
     with _reported():
-        rows = messages.stats(catalogs)
+        rows = messages.stats(catalogs, lower_layers=_lower_layers(settings))
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -180,6 +180,16 @@ def stats_command(settings: Any, fmt: str) -> None:
         click.echo(f"i18nmail: {row.error}", err=True)
     if broken:
         raise click.exceptions.Exit(1)
+
+
+def _lower_layers(settings: Any) -> list[Path]:
+    """The catalog folders below the checked one: the built-ins, under a shop's own folder."""
+    from .data import builtin_catalogs
+
+    builtin = builtin_catalogs()
+    if settings.catalogs is None or Path(settings.catalogs).resolve() == builtin.resolve():
+        return []
+    return [builtin]
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -257,7 +267,7 @@ def _run_check(settings: Any, paths: tuple[Path, ...], options: CheckOptions, *,
     catalogs = Path(settings.catalogs) if settings.catalogs is not None else builtin
     targets = list(paths) or [catalogs]
     own = [catalogs, builtin]
-    lower = [builtin] if settings.catalogs is not None and catalogs.resolve() != builtin.resolve() else []
+    lower = _lower_layers(settings)
     rendered = any(_inside(p, catalogs) for p in targets)
     findings: list[Finding] = []
     shown: list[str] = []

@@ -146,23 +146,28 @@ def _strict_forms(po: PoFile) -> set[int] | None:
     return {form for form, hits in _form_counts(po).items() if hits >= OFTEN}
 
 
-_OPTIONAL_RE = re.compile(r"^\s*optional\s*:\s*(.*)$", re.IGNORECASE)
+_OPTIONAL_RE = re.compile(r"\boptional\s*:\s*([\w\s,%(){}]*)", re.IGNORECASE)
 
 
 def optional_placeholders(entry: PoEntry) -> frozenset[str]:
     """Placeholders a translation may leave out, declared by the source's translator comment.
 
-    A ``#.`` line (``{# Translators: ... #}`` in a template) of the form
-    ``Optional: name, other_name`` names them, case-insensitively.
+    The ``#.`` comment (``{# Translators: ... #}`` in a template) says
+    ``Optional: name, other_name`` (case-insensitive; written as ``%(name)s`` or
+    ``{name}`` works too). The comment lines are joined first, so a line break
+    that Babel's wrapping puts after ``Optional:`` does not matter.
 
-    >>> optional_placeholders(PoEntry("Hi %(name)s", 1, auto_comments=("Greeting.", "Optional: name")))
-    frozenset({'name'})
+    >>> sorted(optional_placeholders(PoEntry("Hi %(name)s", 1, auto_comments=("Greeting. Optional:", "name, %(shop)s."))))
+    ['name', 'shop']
     """
     names: set[str] = set()
-    for comment in entry.auto_comments:
-        match = _OPTIONAL_RE.match(comment)
-        if match:
-            names.update(n.strip().strip("%()s{}") for n in re.split(r"[,\s]+", match.group(1)) if n.strip())
+    for match in _OPTIONAL_RE.finditer(" ".join(entry.auto_comments)):
+        for word in re.split(r"[,\s]+", match.group(1)):
+            name = word.strip("%(){}")
+            if name.endswith((")s", ")d")):
+                name = name[:-2]
+            if name and (name.isidentifier() or name.isdigit()):
+                names.add(name)
     return frozenset(names)
 
 

@@ -58,7 +58,12 @@ def _tags(text: str) -> tuple[Tag, ...]:
         collector.feed(text)
         collector.close()
     except (AssertionError, ValueError):  # html.parser on "<![" + a non-name, and similar
-        pass
+        collector = _TagCollector()
+        try:  # read such declarations as text and go on
+            collector.feed(re.sub(r"<!(?!--)", "&lt;!", text))
+            collector.close()
+        except (AssertionError, ValueError):
+            pass
     return tuple(collector.tags)
 
 
