@@ -62,10 +62,11 @@ def check_plural_forms(po: PoFile) -> Iterator[Finding]:
     line = po.header_line("plural-forms")
     value = po.headers.get("plural-forms")
     if not value:
-        plural_entry = next((e for e in po.entries if e.msgid_plural is not None), None)
+        plural_entry = next((e for e in po.entries if e.msgid_plural is not None and not e.fuzzy
+                             and any(e.msgstr.values())), None)
         if plural_entry is not None:
             yield po.problem(line, "plural-forms",
-                             f"Plural-Forms header missing, but the catalog has plural entries "
+                             f"Plural-Forms header missing, but the catalog has plural translations "
                              f"(the first on line {plural_entry.line})")
         return
     try:

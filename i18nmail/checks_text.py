@@ -9,9 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from babel import Locale, UnknownLocaleError
-
-from .findings import WARNING, Finding
+from .findings import ERROR, WARNING, Finding
 from .pofile import PoFile
 
 __all__ = ["HTML_ELEMENTS", "check_bidi", "check_html", "check_whitespace", "invisible_characters"]
@@ -167,7 +165,12 @@ def check_html(po: PoFile) -> Iterator[Finding]:
             continue
 
         def keep(tags: Iterable[Tag]) -> list[Tag]:
-            return list(tags) if everything else [t for t in tags if _is_html(t)]
+            if everything:
+                return list(tags)
+            # Another project's catalog: translators localise link targets (docs/fr/...), so
+            # elements and attribute names are compared, not attribute values.
+            return [(name, tuple((k, "") for k, _v in attrs)) for name, attrs in tags
+                    if _is_html((name, attrs))]
 
         source_tags = keep(_tags(entry.msgid)) if "<" in sources else []
         plural_tags = keep(_tags(entry.msgid_plural)) if entry.msgid_plural and "<" in sources else []
@@ -177,8 +180,9 @@ def check_html(po: PoFile) -> Iterator[Finding]:
         for index, text, line, src in entry.forms():
             if "<" not in text and "<" not in sources:
                 continue
-            tags = keep(_tags(text))
-            unsafe = sorted(set(_unsafe(tags)))
+            raw_tags = _tags(text)
+            tags = keep(raw_tags)
+            unsafe = sorted(set(_unsafe(raw_tags if not everything else tags)))
             for problem in unsafe:
                 yield po.problem(line, "html-unsafe", problem, msgid=entry.msgid, context=entry.msgctxt)
             if unsafe:
@@ -198,8 +202,17 @@ def check_html(po: PoFile) -> Iterator[Finding]:
                     parts.append("not in the source: " + ", ".join(map(_show_tag, extra)))
                 if missing:
                     parts.append("missing: " + ", ".join(map(_show_tag, missing)))
+                # Elsewhere than i18nmail's own catalogs, markup left out is a warning (the text
+                # stays well-formed); markup added is an error.
+                severity = ERROR if everything or extra else WARNING
                 yield po.problem(line, "html-tags", "HTML differs from the source; " + "; ".join(parts),
-                                 msgid=entry.msgid, context=entry.msgctxt)
+                                 severity=severity, msgid=entry.msgid, context=entry.msgctxt)
+            for name, attrs in raw_tags if not everything else ():
+                for key, value in attrs:
+                    if value[:1] in "\"'" and value and key in _URL_ATTRS:
+                        yield po.problem(line, "html-tags", f"<{name} {key}=...> has quotes inside its value "
+                                         f"({value[:40]!r}): the link is broken", msgid=entry.msgid,
+                                         context=entry.msgctxt)
             source_nesting = _nesting_problem(plural_tags if index and entry.msgid_plural else source_tags)
             nesting = _nesting_problem(tags)
             if nesting and not source_nesting:
@@ -250,6 +263,8 @@ _EMBED_CLOSE = "\u202c"
 def _is_rtl(language: str | None) -> bool:
     if not language:
         return False
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(language).character_order == "right-to-left"
     except (UnknownLocaleError, ValueError, TypeError):
