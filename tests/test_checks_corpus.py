@@ -13,6 +13,7 @@ import pytest
 
 from tests.corpus import Difference, allowlist, compare, corpus
 
+
 @pytest.fixture(scope="module")
 def differences() -> list[Difference]:
     """All differences between check and msgfmt over the corpus (computed once)."""
