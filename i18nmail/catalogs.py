@@ -251,7 +251,8 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
     return LoadedCatalog(path, locale, messages, nplurals, plural, stamp, optional)
 
 
-_OPTIONAL_RE = re.compile(r"(?:^|\s)Optional:\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)")
+#: The same convention ``i18nmail check`` reads (checks_format.optional_placeholders).
+_OPTIONAL_RE = re.compile(r"\boptional\s*:\s*([\w\s,%(){}]*)", re.IGNORECASE)
 
 
 def optional_placeholders(comments: Iterable[str]) -> frozenset[str]:
@@ -263,7 +264,12 @@ def optional_placeholders(comments: Iterable[str]) -> frozenset[str]:
     names: set[str] = set()
     # A long comment is wrapped over several #. lines: read them as one text.
     for match in _OPTIONAL_RE.finditer(" ".join(comments)):
-        names.update(n.strip() for n in match.group(1).split(","))
+        for word in re.split(r"[,\s]+", match.group(1)):
+            name = word.strip("%(){}")
+            if name.endswith((")s", ")d")):
+                name = name[:-2]
+            if name and name.isidentifier():
+                names.add(name)
     return frozenset(names)
 
 

@@ -130,3 +130,4 @@ def test_unknown_greeting_form_is_recorded_and_uses_the_full_name(tmp_path: Path
     email = mailer.render("refund_approved", locale="nl", context=sample, now=NOW)
     assert email.text.startswith("Beste Emma Wilson,")
     assert any("famly" in f.detail and f.message == "greeting form|given" for f in email.fallbacks)
+
