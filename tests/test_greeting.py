@@ -71,7 +71,15 @@ def test_polish_never_puts_a_nominative_name_in_the_greeting(mailer: Mailer) -> 
     """Every Polish email opens with a nameless greeting, whatever names the context has."""
     for scenario in mailer.scenarios():
         line = first_line(mailer, scenario.id, "pl", customer_name="Anna Kowalska")
-        assert line == "Dzień dobry,", (scenario.id, line)
+        expected = "Cześć!" if scenario.id == "refund_status_casual" else "Dzień dobry,"
+        assert line == expected, (scenario.id, line)
+
+
+def test_casual_note_without_a_name_is_friendly(mailer: Mailer) -> None:
+    """The casual note's nameless greeting is its own message: "Hi there," in English, "Cześć!" in Polish."""
+    assert first_line(mailer, "refund_status_casual", "en", customer_given_name=None,
+                      customer_family_name=None) == "Hi there,"
+    assert first_line(mailer, "refund_status", "en", customer_given_name=None, customer_family_name=None) == "Hello,"
 
 
 def test_japanese_opening_line_only_where_the_email_opens_with_business(mailer: Mailer) -> None:
