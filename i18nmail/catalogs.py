@@ -34,6 +34,7 @@ from pathlib import Path
 from babel.messages.pofile import PoFileError, read_po
 
 from .exceptions import CatalogError
+from .markup import markup_problem
 from .negotiation import Fallback
 
 __all__ = [
@@ -54,8 +55,12 @@ MAX_PLURAL_EXPR = 200
 
 _ID_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?$")
 _FORMAT_RE = re.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)s|(?P<pct>%))")
-_TAG_RE = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
-_FORBIDDEN_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidi controls (marks included: fuzzing D12), invisible characters and C0/C1
+#: controls; a translation may only carry those its source has.
+_FORBIDDEN_CHARS = re.compile(
+    "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2028\u2029\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
 
 Key = tuple[str | None, str]
 
@@ -91,10 +96,6 @@ def substitute(template: str, values: Mapping[str, object], escape: Callable[[ob
     return _FORMAT_RE.sub(repl, template)
 
 
-def _tags(text: str) -> list[str]:
-    return sorted(f"{m.group(1)}{m.group(2).lower()}{' '.join(m.group(3).split())}" for m in _TAG_RE.finditer(text))
-
-
 def check_translation(source: str, translation: str, *, allowed_extra: Iterable[str] = ()) -> str | None:
     """Return why *translation* may not stand in for *source*, or ``None``.
 
@@ -102,6 +103,8 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
     "placeholders differ: missing ['name'], unknown ['namn']"
     >>> check_translation("Read <b>this</b>", "Läs <script>x</script>")
     'HTML tags differ from the source'
+    >>> check_translation("Hi %(name)s,", "Hej <a %(name)s!")
+    "a '<' that does not open one of the source's tags (an unterminated tag?)"
     """
     src = placeholders(source)
     got = placeholders(translation)
@@ -113,8 +116,9 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
         unknown = sorted(got - src)
         if missing or unknown:
             return f"placeholders differ: missing {missing}, unknown {unknown}"
-    if ("<" in translation or "<" in source) and _tags(translation) != _tags(source):
-        return "HTML tags differ from the source"
+    problem = markup_problem(source, translation)
+    if problem is not None:
+        return problem
     bad = set(_FORBIDDEN_CHARS.findall(translation)) - set(_FORBIDDEN_CHARS.findall(source))
     if bad:
         return f"invisible or bidi control characters {sorted(f'U+{ord(c):04X}' for c in bad)}"
