@@ -26,6 +26,7 @@ import gettext
 import io
 import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ __all__ = [
     "LoadedCatalog",
     "Translator",
     "placeholders",
+    "read_catalog_file",
     "substitute",
 ]
 
@@ -308,6 +310,40 @@ def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
     return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
 
 
+def read_catalog_file(path: str | os.PathLike[str], limit: int = MAX_CATALOG_BYTES) -> bytes:
+    """The bytes of the catalog file *path*; any problem is a :class:`CatalogError`.
+
+    Only a regular file is read (a FIFO would block forever, ``/dev/zero``
+    never ends: fuzzing D6). The file is opened without blocking and checked
+    with ``fstat`` on the open descriptor, so a path swapped after a ``stat``
+    cannot slip through, and at most *limit* + 1 bytes are read whatever size
+    the file claims.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CatalogError(path, "not a regular file (a FIFO, device or folder is never read)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise CatalogError(path, f"larger than {limit} bytes")
+    return b"".join(chunks)
+
+
 class CatalogSet:
     """A stack of catalog folders; the first folder wins message by message.
 
@@ -379,9 +415,7 @@ class CatalogSet:
         if cached is not None and (not self.auto_reload or (cached.path == str(path) and cached.stamp == stamp)):
             return cached, self._errors.get(folder)
         try:
-            if st.st_size > MAX_CATALOG_BYTES:
-                raise CatalogError(path, f"larger than {MAX_CATALOG_BYTES} bytes")
-            data = path.read_bytes()
+            data = read_catalog_file(path)
             loader = load_mo if use_mo else load_po
             catalog = loader(data, str(path), locale, stamp)
         except CatalogError as exc:
@@ -462,7 +496,18 @@ class Translator:
             if len(value) != catalog.nplurals:
                 problems.append(f"{catalog.path}: has {len(value)} plural forms, Plural-Forms says {catalog.nplurals}")
                 continue
-            index = catalog.plural(n)
+            # The rule was tried for n = 0..200 at load time; a larger n may still
+            # divide by zero or pick a form that does not exist (fuzzing D7):
+            # that message falls back, the email is still sent.
+            try:
+                index = catalog.plural(n)
+            except (ArithmeticError, ValueError, TypeError, IndexError, RecursionError) as exc:
+                problems.append(f"{catalog.path}: Plural-Forms fails for n={n} ({type(exc).__name__}: {exc})")
+                continue
+            if not isinstance(index, int) or not 0 <= index < len(value):
+                problems.append(f"{catalog.path}: Plural-Forms gives form {index} for n={n}, "
+                                f"but there are {len(value)} forms")
+                continue
             # A form may leave out the count itself ("one item" / "ett paket").
             reason = catalog.verdict(key, index, plural, allowed_extra=(count_name,))
             if reason is None:

@@ -115,3 +115,69 @@ def test_markup_the_source_has_is_allowed(source: str, translation: str) -> None
 def test_markup_the_source_lacks_is_refused(translation: str) -> None:
     """Any '<', comment, declaration, entity or line break that the source lacks is a problem."""
     assert markup_problem("Hi %(name)s", translation) is not None
+
+
+# --- D6: only regular files are read -------------------------------------------------------
+
+def _render_in_thread(catalogs: Path) -> object:
+    import threading
+
+    box: list[object] = []
+    thread = threading.Thread(target=lambda: box.append(render(catalogs)), daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the render blocked on the catalog file"
+    return box[0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_catalog_paths_that_are_not_regular_files_are_refused(tmp_path: Path, kind: str) -> None:
+    """fuzzing D6: a FIFO, a link to /dev/zero or a folder as messages.po is a recorded catalog fallback, at once."""
+    import os
+
+    path = tmp_path / "sv" / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    email = _render_in_thread(tmp_path)
+    problems = [f for f in email.fallbacks if f.kind == "catalog"]  # type: ignore[attr-defined]
+    assert problems and ("not a regular file" in problems[0].detail or kind == "folder")
+    assert email.text.startswith("Hej Anna Lindqvist!")  # type: ignore[attr-defined]
+
+
+def test_reads_are_bounded_by_bytes_read(tmp_path: Path) -> None:
+    """fuzzing D6: read_catalog_file stops after limit + 1 bytes, whatever stat() says."""
+    from i18nmail.catalogs import read_catalog_file
+    from i18nmail.exceptions import CatalogError
+
+    path = tmp_path / "big.po"
+    path.write_bytes(b"#" * 5000)
+    assert read_catalog_file(path, limit=5000) == b"#" * 5000
+    with pytest.raises(CatalogError, match="larger than 4999 bytes"):
+        read_catalog_file(path, limit=4999)
+
+
+# --- D7: plural rules evaluated safely for every n ---------------------------------------
+
+@pytest.mark.parametrize(("rule", "n"), [
+    ("n>250 ? 5 : n != 1", 251),
+    ("(n%(n-300)) && n != 1", 300),
+    ("n>250 ? 0-1 : n != 1", 251),
+])
+def test_a_plural_rule_broken_for_large_n_falls_back_per_message(catalogs_copy: Path, rule: str, n: int) -> None:
+    """fuzzing D7: a rule that fails or picks a missing form for one n falls back for that message only, listed."""
+    po = catalogs_copy / "sv" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text("utf-8")
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in text
+    po.write_text(text.replace("plural=(n != 1);", f"plural={rule};"), "utf-8")
+    mailer = Mailer(catalogs=catalogs_copy)
+    ctx = dict(mailer.scenario("refund_approved").sample("sv"), return_window_days=n)
+    email = mailer.render("refund_approved", locale="sv-SE", context=ctx, now=NOW)
+    assert [f for f in email.fallbacks if "Plural-Forms" in f.detail and f"n={n}" in f.detail]
+    assert "Tack för att du hörde av dig" in email.text  # the rest is still Swedish
+    ok = mailer.render("refund_approved", locale="sv-SE", context=dict(ctx, return_window_days=30), now=NOW)
+    assert not [f for f in ok.fallbacks if "Plural-Forms" in f.detail]
