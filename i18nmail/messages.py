@@ -468,8 +468,8 @@ def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
 def init(catalogs_dir: str | Path, locale: str) -> Path:
     """Start the catalog of a new language from ``messages.pot``; return its path.
 
-    The header gets the language's CLDR ``Plural-Forms`` from Babel and is not
-    marked fuzzy. An unknown or malformed locale is a :class:`LocaleError`; an
+    The header gets the language's CLDR ``Plural-Forms`` from Babel (the header
+    comment says so) and is not marked fuzzy. An unknown or malformed locale is a :class:`LocaleError`; an
     existing catalog is never overwritten (:class:`MessagesError`).
     """
     ident = catalog_id(locale)
@@ -488,9 +488,23 @@ def init(catalogs_dir: str | Path, locale: str) -> Path:
         revision_date=datetime.now(UTC).replace(second=0, microsecond=0),
         charset="utf-8", fuzzy=False,
     )
+    catalog.header_comment = _with_plural_note(catalog.header_comment, ident, catalog.num_plurals)
     catalog.update(template, no_fuzzy_matching=True)
     _atomic_write(path, _po_bytes(catalog, template=False))
     return path
+
+
+def _with_plural_note(comment: str, ident: str, nplurals: int) -> str:
+    """The header comment of a new catalog, saying where its ``Plural-Forms`` comes from."""
+    import babel
+
+    note = (f"# Plural-Forms is CLDR's rule for {ident} ({nplurals} form{'s' if nplurals != 1 else ''}),\n"
+            f"# from the plural table of Babel {babel.__version__}. GNU gettext's traditional\n"
+            "# rule for the language passes `i18nmail check` as well.")
+    lines = comment.rstrip("\n").split("\n")
+    if lines and lines[-1].strip() == "#":
+        return "\n".join([*lines[:-1], note, lines[-1]])
+    return "\n".join([*lines, note])
 
 
 # --------------------------------------------------------------------------- compile
