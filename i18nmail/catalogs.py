@@ -26,18 +26,22 @@ import gettext
 import io
 import os
 import re
-import stat
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import PoFileError, read_po
-
 from .exceptions import CatalogError
 from .markup import markup_problem
 from .negotiation import Fallback
 from .plurals import MAX_PLURAL_EXPR, compile_plural
+from .pofile import (
+    MAX_CATALOG_BYTES,
+    REFUSING_CODES,
+    duplicate_findings,
+    parse_catalog,
+    read_bytes_bounded,
+)
 
 __all__ = [
     "MAX_PLURAL_EXPR",
@@ -51,8 +55,6 @@ __all__ = [
 ]
 
 DOMAIN = "messages"
-#: Catalog files larger than this are refused (RELIABILITY.md B22).
-MAX_CATALOG_BYTES = 20 * 1024 * 1024
 #: At most this many messages in one catalog.
 MAX_MESSAGES = 100_000
 
@@ -167,24 +169,6 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
     return func
 
 
-_RAW_HEADER_RE = re.compile(rb'^msgid ""[ \t]*\r?\nmsgstr ""[ \t]*\r?\n((?:[ \t]*".*"[ \t]*\r?\n)+)', re.MULTILINE)
-
-
-def _raw_plural_forms(data: bytes) -> str | None:
-    """The ``Plural-Forms`` value exactly as the header of a .po file writes it
-    (joined across continuation lines), or ``None`` when there is none."""
-    match = _RAW_HEADER_RE.search(data[:20_000])
-    if match is None:
-        return None
-    joined = "".join(
-        line.strip()[1:-1] for line in match.group(1).decode("ascii", "replace").splitlines()
-    ).replace("\\n", "\n")
-    for line in joined.split("\n"):
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "plural-forms":
-            return value.strip()
-    return None
-
 _PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
 
 
@@ -200,50 +184,49 @@ def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], i
     return nplurals, _plural_function(match.group(2), nplurals, path)
 
 
-def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
-    """Parse the bytes of a ``.po`` file; any problem is a :class:`CatalogError`.
+#: Reader findings for which the run time refuses a ``.po`` file as a whole, as
+#: ``i18nmail compile`` does: the grammar, the bytes, the charset, duplicates
+#: (:data:`i18nmail.pofile.REFUSING_CODES`), a bad escape (the reader leaves
+#: that entry out, which would otherwise go unrecorded), and a missing header
+#: (no charset, no plural rule). A header marked fuzzy is not refused here: a
+#: translator previewing a fresh catalog sees their sentences (``compile`` and
+#: ``check`` still refuse it).
+RUNTIME_REFUSING_CODES = REFUSING_CODES | {"escape", "header-missing"}
 
-    Fuzzy and obsolete entries and empty translations are left out.
+
+def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
+    """Parse the bytes of a ``.po`` file with the strict reader ``i18nmail check`` uses.
+
+    A catalog with a syntax error, bytes not in its charset, a charset mismatch,
+    duplicate entries, a bad escape or no header entry is refused as a
+    whole with a :class:`CatalogError` naming the first problem's line; the
+    caller falls back to the next catalog and records it. Fuzzy and obsolete
+    entries and empty translations are left out. Translations with a carriage
+    return are checked again per message (:func:`check_translation`).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CatalogError(path, "UTF-16 catalogs are not supported; save it as UTF-8")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # a UTF-8 byte-order mark is stripped (documented)
-    try:
-        catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset=None)
-    except PoFileError as exc:
-        lineno = getattr(exc, "lineno", None)
-        lineno = lineno + 1 if isinstance(lineno, int) else None  # Babel counts from 0
-        raise CatalogError(path, f"syntax error: {exc}", lineno=lineno) from None
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise CatalogError(path, f"cannot decode: {exc}") from None
-    except (ValueError, TypeError, IndexError) as exc:
-        raise CatalogError(path, f"cannot parse: {exc}") from None
-    # Babel parses the header's Plural-Forms into these two attributes (and
-    # leaves them None without one); its public ``mime_headers`` would instead
-    # regenerate a rule from the locale, which a catalog read without a locale
-    # does not have.
-    raw = _raw_plural_forms(data)
-    if raw is not None:
-        header = raw
-    else:
-        raw_n = getattr(catalog, "_num_plurals", None)
-        raw_expr = getattr(catalog, "_plural_expr", None)
-        header = f"nplurals={raw_n}; plural={raw_expr}" if raw_n is not None else ""
-    nplurals, plural = _parse_plural_header(header, path)
+    po = parse_catalog(data, path, locale=locale if _ID_RE.match(locale) else None)
+    refusal = [f for f in po.findings if f.severity == "error" and f.code in RUNTIME_REFUSING_CODES]
+    refusal += duplicate_findings(po)
+    if po.header is None:
+        refusal.append(po.problem(1, "header-missing", 'no header entry (msgid "")'))
+    if refusal:
+        first = min(refusal, key=lambda f: f.line)
+        more = f" (and {len(refusal) - 1} more problems)" if len(refusal) > 1 else ""
+        raise CatalogError(path, f"{first.code} error: {first.message}{more}", lineno=first.line or None)
+    nplurals, plural = _parse_plural_header(po.headers.get("plural-forms", ""), path)
     messages: dict[Key, str | tuple[str, ...]] = {}
-    for message in catalog:
-        if not message.id or message.fuzzy:
+    for entry in po.entries:
+        if not entry.msgid or entry.fuzzy:
             continue
         if len(messages) >= MAX_MESSAGES:
             raise CatalogError(path, f"more than {MAX_MESSAGES} messages")
-        context = message.context or None
-        if isinstance(message.id, (list, tuple)):
-            forms = tuple(message.string or ())
+        key = (entry.msgctxt, entry.msgid)
+        if entry.msgid_plural is not None:
+            forms = tuple(entry.msgstr.get(i, "") for i in range(max(entry.msgstr) + 1)) if entry.msgstr else ()
             if forms and all(forms):
-                messages[(context, message.id[0])] = forms
-        elif isinstance(message.string, str) and message.string:
-            messages[(context, message.id)] = message.string
+                messages[key] = forms
+        elif entry.msgstr.get(0):
+            messages[key] = entry.msgstr[0]
     return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
 
 
@@ -283,37 +266,18 @@ def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
 
 
 def read_catalog_file(path: str | os.PathLike[str], limit: int = MAX_CATALOG_BYTES) -> bytes:
-    """The bytes of the catalog file *path*; any problem is a :class:`CatalogError`.
+    """The bytes of the catalog file *path*, or a :class:`CatalogError`.
 
-    Only a regular file is read (a FIFO would block forever, ``/dev/zero``
-    never ends: fuzzing D6). The file is opened without blocking and checked
-    with ``fstat`` on the open descriptor, so a path swapped after a ``stat``
-    cannot slip through, and at most *limit* + 1 bytes are read whatever size
-    the file claims.
+    Only a regular file is read, at most *limit* + 1 bytes whatever size it
+    claims (a FIFO would block, ``/dev/zero`` never ends: fuzzing D6); see
+    :func:`i18nmail.pofile.read_bytes_bounded`, which ``check`` uses too.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        return read_bytes_bounded(path, limit)
     except OSError as exc:
         raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CatalogError(path, "not a regular file (a FIFO, device or folder is never read)")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if size > limit:
-        raise CatalogError(path, f"larger than {limit} bytes")
-    return b"".join(chunks)
+    except ValueError as exc:
+        raise CatalogError(path, str(exc)) from None
 
 
 class CatalogSet:
