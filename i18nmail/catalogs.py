@@ -22,6 +22,7 @@ items 2, 3, 9-13, 15). Values are substituted by :func:`substitute`, never by
 
 from __future__ import annotations
 
+import errno
 import gettext
 import io
 import os
@@ -60,12 +61,17 @@ MAX_MESSAGES = 100_000
 
 _ID_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?$")
 _FORMAT_RE = re.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)s|(?P<pct>%))")
-#: Bidi controls (marks included: fuzzing D12), invisible characters and C0/C1
-#: controls; a translation may only carry those its source has.
+#: Bidi embeddings, overrides and isolates, invisible characters, line
+#: separators and C0/C1 controls; a translation may only carry those its source
+#: has. The marks (LRM, RLM, ALM) are allowed, as ``check`` allows them: they
+#: cannot reorder text around them, and the subject and text part drop them.
 _FORBIDDEN_CHARS = re.compile(
-    "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2028\u2029\ufeff"
+    "[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2028\u2029\ufeff"
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
+#: A ``str.format`` field with an attribute, index, conversion or format spec:
+#: ``{name.__class__}``, ``{0[0]}``, ``{x!r}``, ``{x:>99999}`` (RELIABILITY.md item 12).
+_BRACE_FIELD_RE = re.compile(r"\{[^{}\s]*[.\[!:][^{}]*\}")
 
 Key = tuple[str | None, str]
 
@@ -124,6 +130,9 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
     problem = markup_problem(source, translation)
     if problem is not None:
         return problem
+    fields = set(_BRACE_FIELD_RE.findall(translation)) - set(_BRACE_FIELD_RE.findall(source))
+    if fields:
+        return f"format fields the source does not have: {min(fields)[:40]!r}"
     bad = set(_FORBIDDEN_CHARS.findall(translation)) - set(_FORBIDDEN_CHARS.findall(source))
     if bad:
         return f"invisible or bidi control characters {sorted(f'U+{ord(c):04X}' for c in bad)}"
@@ -169,7 +178,7 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
     return func
 
 
-_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
+_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
 
 
 def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], int]]:
@@ -213,7 +222,11 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         first = min(refusal, key=lambda f: f.line)
         more = f" (and {len(refusal) - 1} more problems)" if len(refusal) > 1 else ""
         raise CatalogError(path, f"{first.code} error: {first.message}{more}", lineno=first.line or None)
-    nplurals, plural = _parse_plural_header(po.headers.get("plural-forms", ""), path)
+    plural_header = po.headers.get("plural-forms", "")
+    if not plural_header and any(entry.msgid_plural is not None for entry in po.entries):
+        raise CatalogError(path, "Plural-Forms missing from the header, but the catalog has plural entries",
+                           lineno=po.header.line if po.header else None)
+    nplurals, plural = _parse_plural_header(plural_header, path)
     messages: dict[Key, str | tuple[str, ...]] = {}
     for entry in po.entries:
         if not entry.msgid or entry.fuzzy:
@@ -280,6 +293,17 @@ def read_catalog_file(path: str | os.PathLike[str], limit: int = MAX_CATALOG_BYT
         raise CatalogError(path, str(exc)) from None
 
 
+def _stat(path: Path) -> tuple[os.stat_result | None, CatalogError | None]:
+    """``stat()`` of a catalog file: ``(None, None)`` when there is none, an error
+    when a name is there but cannot be followed (a symlink loop or a dangling link)."""
+    try:
+        return path.stat(), None
+    except OSError as exc:
+        if path.is_symlink() or exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return None, CatalogError(path, f"cannot read: {exc.strerror or exc}")
+        return None, None
+
+
 class CatalogSet:
     """A stack of catalog folders; the first folder wins message by message.
 
@@ -333,16 +357,16 @@ class CatalogSet:
             return self._loaded.get(folder), self._errors.get(folder)
         self._settled.add(folder)
         po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-        try:
-            po_stat = po.stat()
-        except OSError:
-            po_stat = None
-        try:
-            mo_stat = mo.stat()
-        except OSError:
-            mo_stat = None
+        po_stat, po_error = _stat(po)
+        mo_stat, mo_error = _stat(mo)
         if po_stat is None and mo_stat is None:
-            return None, None
+            error = po_error or mo_error
+            if error is not None:  # there, but unreadable: a symlink loop, a dangling link
+                self._errors[folder] = error
+                self._loaded.pop(folder, None)
+            else:
+                self._errors.pop(folder, None)
+            return None, error
         use_mo = mo_stat is not None and (po_stat is None or mo_stat.st_mtime_ns >= po_stat.st_mtime_ns)
         path, st = (mo, mo_stat) if use_mo else (po, po_stat)
         assert st is not None

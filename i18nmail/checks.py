@@ -60,6 +60,8 @@ html-unbalanced     E tags that do not nest (when the source's do)
 newline             E leading/trailing newline differs from the source
 whitespace          W leading/trailing spaces differ from the source
 bidi                E bidi controls or invisible characters not in the source
+markup              E a ``<``, ``<!--``, entity or line break the source lacks (the
+                      run-time guard's rule, :mod:`i18nmail.checks_markup`)
 duplicate           E the same msgctxt + msgid twice (also an active and an
                       obsolete entry), or a second header
 obsolete            W ``#~`` entries (ignored)
@@ -82,6 +84,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks_format import check_brace_fields, check_format, check_placeholders
+from .checks_markup import check_markup
 from .checks_rendered import RENDERED_CHECKS, RenderedCheck, RenderedSample, render_checks
 from .checks_structure import (
     check_duplicates,
@@ -134,6 +137,7 @@ CHECKS: dict[str, CatalogCheck] = {
     "html": check_html,
     "whitespace": check_whitespace,
     "bidi": check_bidi,
+    "markup": check_markup,
     "duplicate": check_duplicates,
     "obsolete": check_obsolete,
 }
@@ -152,7 +156,9 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".po", ".pot") and x.is_file()))
+            # Not only regular files: a FIFO or a link to a device named like a
+            # catalog is reported (the reader refuses it), never skipped.
+            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".po", ".pot")))
         else:
             files.append(p)
     return sorted(dict.fromkeys(files))

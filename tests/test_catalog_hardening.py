@@ -79,8 +79,8 @@ def test_comment_opener_in_a_translation_falls_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("msgstr", "reason"), [
-    ("Hej \u200f%(name)s!", "U+200F"),
-    ("Hej \u061c%(name)s!", "U+061C"),
+    ("Hej \u202b%(name)s!", "U+202B"),
+    ("Hej \u2067%(name)s!", "U+2067"),
     ("Hej %(name)s!\\r", "carriage return"),
     ("Hej\\n%(name)s!", "line break"),
     ("Hej\\r\\n%(name)s!", "carriage return"),
@@ -89,11 +89,11 @@ def test_comment_opener_in_a_translation_falls_back(tmp_path: Path) -> None:
     ("Hej %(name)s! <", "does not open"),
 ])
 def test_text_changing_translations_fall_back(tmp_path: Path, msgstr: str, reason: str) -> None:
-    """fuzzing D12: RLM/ALM marks, CR/LF and HTML entities in a shop's translation fall back to the next layer, listed."""
+    """fuzzing D12: bidi embeddings and isolates, CR/LF and HTML entities in a shop's translation fall back, listed."""
     email = render(greeting_catalog(tmp_path, msgstr))
     assert [f for f in email.fallbacks if f.message == "greeting|Hi %(name)s," and reason in f.detail]
     assert email.text.startswith("Hej Anna Lindqvist!\n")  # the built-in Swedish sentence
-    assert "\r" not in email.text and "&lt;" not in email.text and "\u200f" not in email.html
+    assert "\r" not in email.text and "&lt;" not in email.text and "\u202b" not in email.html
 
 
 @pytest.mark.parametrize(("source", "translation"), [
@@ -181,3 +181,10 @@ def test_a_plural_rule_broken_for_large_n_falls_back_per_message(catalogs_copy: 
     assert "Tack för att du hörde av dig" in email.text  # the rest is still Swedish
     ok = mailer.render("refund_approved", locale="sv-SE", context=dict(ctx, return_window_days=30), now=NOW)
     assert not [f for f in ok.fallbacks if "Plural-Forms" in f.detail]
+
+
+def test_bidi_marks_in_a_translation_are_allowed_as_check_allows_them(tmp_path: Path) -> None:
+    """RLM and ALM may appear in a translation (check allows them); the text part drops them."""
+    email = render(greeting_catalog(tmp_path, "Hej \u200f%(name)s\u061c!"))
+    assert not [f for f in email.fallbacks if f.message == "greeting|Hi %(name)s,"]
+    assert email.text.startswith("Hej Anna Lindqvist!")

@@ -1,0 +1,34 @@
+"""The run-time guard's markup rule as a catalog check, so ``check`` and the run time agree.
+
+:func:`i18nmail.markup.markup_problem` is what the run time applies to every
+translation before it uses it: no ``<`` that does not open one of the
+source's tags (an unterminated ``<a`` or ``<!--``: fuzzing D2), no HTML
+entity, carriage return or line break the source lacks (fuzzing D12). Every
+translation it refuses at run time is an error here (code ``markup``), with
+the line of the ``msgstr``.
+
+>>> from i18nmail.pofile import parse_catalog
+>>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n\\n'
+...                    b'msgid "Hi %(name)s,"\\nmsgstr "Hej <a %(name)s!"\\n', "sv.po", locale="sv")
+>>> [f.to_text() for f in check_markup(po)]
+["sv.po:5: markup: a '<' that does not open one of the source's tags (an unterminated tag?)"]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .findings import Finding
+from .markup import markup_problem
+from .pofile import PoFile
+
+__all__ = ["check_markup"]
+
+
+def check_markup(po: PoFile) -> Iterator[Finding]:
+    """Markup, entities and line breaks the source does not have (fuzzing D2, D12)."""
+    for entry in po.checked_entries():
+        for _index, text, line, source in entry.forms():
+            problem = markup_problem(source, text)
+            if problem is not None:
+                yield po.problem(line, "markup", problem, msgid=entry.msgid, context=entry.msgctxt)
