@@ -1,11 +1,12 @@
 """The run-time guard's markup rule as a catalog check, so ``check`` and the run time agree.
 
 :func:`i18nmail.markup.markup_problem` is what the run time applies to every
-translation before it uses it: no ``<`` that does not open one of the
-source's tags (an unterminated ``<a`` or ``<!--``: fuzzing D2), no HTML
-entity, carriage return or line break the source lacks (fuzzing D12). Every
-translation it refuses at run time is an error here (code ``markup``), with
-the line of the ``msgstr``.
+translation before it uses it. The parts no other check covers are errors
+here (code ``markup``, at the line of the ``msgstr``): a ``<`` that could
+start a tag but is not one of the source's tags (an unterminated ``<a``),
+a comment opener or declaration (fuzzing D2), an HTML entity the source
+lacks (fuzzing D12). Differing tags are ``html-tags`` and line breaks
+``line-break``/``newline`` findings of the other checks.
 
 >>> from i18nmail.pofile import parse_catalog
 >>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n\\n'
@@ -29,6 +30,6 @@ def check_markup(po: PoFile) -> Iterator[Finding]:
     """Markup, entities and line breaks the source does not have (fuzzing D2, D12)."""
     for entry in po.checked_entries():
         for _index, text, line, source in entry.forms():
-            problem = markup_problem(source, text)
+            problem = markup_problem(source, text, compare_tags=False, line_breaks=False)
             if problem is not None:
                 yield po.problem(line, "markup", problem, msgid=entry.msgid, context=entry.msgctxt)

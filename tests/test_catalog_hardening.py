@@ -82,7 +82,7 @@ def test_comment_opener_in_a_translation_falls_back(tmp_path: Path) -> None:
     ("Hej \u202b%(name)s!", "U+202B"),
     ("Hej \u2067%(name)s!", "U+2067"),
     ("Hej %(name)s!\\r", "carriage return"),
-    ("Hej\\n%(name)s!", "line break"),
+    ("\\nHej %(name)s!", "leading or trailing line break"),
     ("Hej\\r\\n%(name)s!", "carriage return"),
     ("Hej &lt;script&gt; %(name)s!", "entities"),
     ("Hej &amp; %(name)s!", "entities"),
