@@ -9,11 +9,12 @@ items 9-22)::
 
     >>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n'
     ...                    b'"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"\\n\\n'
-    ...                    b'msgid "Hi %(name)s"\\nmsgstr "Hej %(namn)s"\\n', "sv.po", locale="sv")
+    ...                    b'#, python-format\\nmsgid "Hi %(name)s"\\nmsgstr "Hej %(namn)s"\\n', "sv.po",
+    ...                    locale="sv")
     >>> for finding in run_checks(po):
     ...     print(finding.to_text())
-    sv.po:6: placeholder-extra: unknown placeholder 'namn' (not in the source)
-    sv.po:6: placeholder-missing: placeholder 'name' missing
+    sv.po:7: placeholder-extra: unknown placeholder 'namn' (not in the source)
+    sv.po:7: placeholder-missing: placeholder 'name' missing
 
 Catalogs are read by the strict PO reader of :mod:`i18nmail.pofile`: an
 unterminated string, ``msgstr`` before ``msgid`` or a bad escape is a finding
@@ -37,7 +38,8 @@ line-break          E a carriage return in a translation; W a line break inside
                       a translation whose source has none
 header-charset      E ``charset`` missing, ``CHARSET``, unknown, not ASCII-based
 header-missing      E no ``msgid ""`` header entry
-header-fuzzy        E header marked ``#, fuzzy`` (``compile`` refuses it)
+header-fuzzy        W header marked ``#, fuzzy`` (``compile`` refuses it); E
+                      with ``--require-complete``
 header-language     W ``Language:`` differs from the catalog folder
 plural-forms        E ``Plural-Forms`` malformed, unsafe, failing or out of range
                       for some n (0..1000 and large n), or missing in a catalog
@@ -45,23 +47,39 @@ plural-forms        E ``Plural-Forms`` malformed, unsafe, failing or out of rang
 plural-cldr         W the rule is neither CLDR's nor GNU gettext's traditional
                       one for the language (compared by evaluation)
 plural-count        E a plural entry with too few or too many ``msgstr[i]``
-untranslated        E empty translation (or empty plural form)
-fuzzy               E entry marked fuzzy (never compiled: renders in English)
+untranslated        W empty translation (or empty plural form); E with
+                      ``--require-complete``
+fuzzy               W entry marked fuzzy (never compiled: shows the source);
+                      E with ``--require-complete``
 format-invalid      E stray ``%`` (``100%``, ``10 % sur``, ``%(name)``), positional
                       ``%s`` where the source has names
-placeholder-missing E a ``%(name)s`` of the source is missing (the count may be
-                      left out of a form used for one number only)
-placeholder-extra   E a ``%(name)s`` the source does not have
-placeholder-type    E ``%(n)d`` where the source has ``%(n)s``
+placeholder-missing E an argument of the source is missing: ``%(name)s``,
+                      c-format/tcl-format ``%s``/``%2$d``, brace ``{name}``; not
+                      for names the translator comment declares
+                      ``Optional: name``; W in a plural form msgfmt checks
+                      loosely (the count may be left out of a form used for one
+                      number only)
+placeholder-extra   E an argument the source does not have
+placeholder-type    E ``%(n)d`` where the source has ``%(n)s``, ``%ld`` for ``%d``
+format-hint         W an unflagged entry (plain text, as for msgfmt) whose
+                      translation seems to add a directive (``%s``)
 brace-field         E ``{x.attr}``, ``{0[i]}``, ``{x:>9}``; W for a plain ``{x}``
-html-unsafe         E ``<script>`` & co, ``on*=`` attributes, non-http(s) URLs
-html-tags           E tags or attributes differ from the source
-html-unbalanced     E tags that do not nest (when the source's do)
+html-unsafe         E ``<script>`` & co, ``on*=`` attributes, ``javascript:`` &
+                      co URLs
+html-tags           E tags or attributes differ from the source (translatable
+                      attributes such as ``title``/``alt`` may differ)
+html-unbalanced     E tags that do not nest (when the source's do), an
+                      unterminated tag or comment
+                      (HTML checks run on messages whose source has real HTML
+                      markup, or on every message with ``markup = "html"``)
 newline             E leading/trailing newline differs from the source
 whitespace          W leading/trailing spaces differ from the source
 bidi                E bidi controls or invisible characters not in the source
-markup              E a ``<``, ``<!--``, entity or line break the source lacks (the
-                      run-time guard's rule, :mod:`i18nmail.checks_markup`)
+                      (ZWSP in scripts that separate words with it, ZWNJ/ZWJ
+                      where spelling needs them, balanced isolates and
+                      embeddings in right-to-left languages pass)
+markup              E a ``<`` that could open a tag, ``<!--``, or an HTML entity the
+                      source lacks (the run-time guard's rule, :mod:`i18nmail.checks_markup`)
 duplicate           E the same msgctxt + msgid twice (also an active and an
                       obsolete entry), or a second header
 obsolete            W ``#~`` entries (ignored)
@@ -79,13 +97,19 @@ fallback            E a rendered email used a fallback (other than untranslated
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks_format import check_brace_fields, check_format, check_placeholders
+from .checks_format import (
+    check_brace_fields,
+    check_format,
+    check_format_hint,
+    check_other_formats,
+    check_placeholders,
+)
 from .checks_markup import check_markup
-from .checks_rendered import RENDERED_CHECKS, RenderedCheck, RenderedSample, render_checks
+from .checks_policy import INCOMPLETE_CODES, CheckOptions
 from .checks_structure import (
     check_duplicates,
     check_fuzzy,
@@ -101,12 +125,16 @@ from .exceptions import I18nMailError
 from .findings import ERROR, WARNING, CheckReport, Finding, display_path
 from .pofile import PoEntry, PoFile, parse_catalog, read_catalog
 
+if TYPE_CHECKING:  # imported lazily by __getattr__ below
+    from .checks_rendered import RENDERED_CHECKS, RenderedCheck, RenderedSample, render_checks
+
 __all__ = [
     "CHECKS",
     "ERROR",
     "RENDERED_CHECKS",
     "WARNING",
     "CatalogCheck",
+    "CheckOptions",
     "CheckReport",
     "Finding",
     "PoEntry",
@@ -115,6 +143,7 @@ __all__ = [
     "RenderedSample",
     "check_paths",
     "invisible_characters",
+    "iter_findings",
     "parse_catalog",
     "read_catalog",
     "render_checks",
@@ -133,6 +162,8 @@ CHECKS: dict[str, CatalogCheck] = {
     "fuzzy": check_fuzzy,
     "format": check_format,
     "placeholders": check_placeholders,
+    "other-formats": check_other_formats,
+    "format-hint": check_format_hint,
     "brace-field": check_brace_fields,
     "html": check_html,
     "whitespace": check_whitespace,
@@ -142,16 +173,39 @@ CHECKS: dict[str, CatalogCheck] = {
     "obsolete": check_obsolete,
 }
 
+_RENDERED_NAMES = {"RENDERED_CHECKS", "RenderedCheck", "RenderedSample", "render_checks"}
 
-def run_checks(po: PoFile, checks: Mapping[str, CatalogCheck] | None = None) -> list[Finding]:
-    """Run every catalog check on one parsed file; findings in stable order."""
+
+def __getattr__(name: str) -> Any:
+    """The rendered checks are imported on first use: plain catalog checks never load them."""
+    if name in _RENDERED_NAMES:
+        from . import checks_rendered
+
+        return getattr(checks_rendered, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run_checks(po: PoFile, checks: Mapping[str, CatalogCheck] | None = None, *,
+               options: CheckOptions | None = None) -> list[Finding]:
+    """Run every catalog check on one parsed file; findings in stable order.
+
+    With *options*, the catalog is read as they say (markup, unflagged entries)
+    and the findings are filtered and graded by their policy; without, every
+    finding is returned with the severity its check gives (untranslated and
+    fuzzy entries as errors).
+    """
+    if options is not None:
+        po.markup, po.unflagged_format = options.markup, options.unflagged_format
     found: list[Finding] = []
     for check in (CHECKS if checks is None else checks).values():
         found.extend(check(po))
+    if options is not None:
+        found = options.apply(found)
     return sorted(set(found), key=Finding.sort_key)
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Every .po/.pot file under *paths*, templates first (source problems are reported there)."""
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -161,29 +215,104 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".po", ".pot")))
         else:
             files.append(p)
-    return sorted(dict.fromkeys(files))
+    return sorted(dict.fromkeys(files), key=lambda f: (f.suffix != ".pot", str(f)))
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
+class _LowerLayers:
+    """The messages translated in the catalogs below the checked ones (a shop's built-ins)."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.roots = roots
+        self.cache: dict[str, frozenset[tuple[str | None, str]]] = {}
+
+    def translated(self, locale: str | None) -> frozenset[tuple[str | None, str]]:
+        if not locale or not self.roots:
+            return frozenset()
+        if locale not in self.cache:
+            keys: set[tuple[str | None, str]] = set()
+            for root in self.roots:
+                path = root / locale / "LC_MESSAGES" / "messages.po"
+                if path.is_file():
+                    po = read_catalog(path)
+                    keys.update((e.msgctxt, e.msgid) for e in po.entries if e.translated and not e.fuzzy)
+            self.cache[locale] = frozenset(keys)
+        return self.cache[locale]
+
+
+def iter_findings(paths: Iterable[str | os.PathLike[str]], *, options: CheckOptions | None = None,
+                  own: Sequence[str | os.PathLike[str]] = (),
+                  lower_layers: Sequence[str | os.PathLike[str]] = (),
+                  parsed: dict[str, PoFile] | None = None) -> Iterator[tuple[str, list[Finding]]]:
+    """Check file by file and yield ``(shown path, findings)`` as each is done (one run streams).
+
+    Files under *own* are i18nmail catalogs (every message HTML-capable %-format
+    text, as the renderer uses them). A message untranslated or fuzzy in a
+    checked catalog but translated in the same locale of a *lower_layers*
+    folder (a shop's built-ins) is not reported. A finding about the source
+    text is reported once, on the template or the first file that has it.
+    *parsed*, when given, collects the first file of each locale (for rendering).
+    """
+    options = options or CheckOptions()
+    own_roots = [Path(r).resolve() for r in own]
+    own_options = options.merged(markup="html", unflagged_format="python-format")
+    lower = _LowerLayers([Path(r) for r in lower_layers])
+    seen_source: set[tuple[str, str | None, str | None, str]] = set()
+    for path in _expand(paths):
+        shown = display_path(path)
+        po = read_catalog(path, display=shown)
+        found = run_checks(po, options=own_options if own_roots and _inside(path, own_roots) else options)
+        below = lower.translated(po.locale)
+        kept = []
+        for finding in found:
+            if below and finding.code in INCOMPLETE_CODES and (finding.context, finding.msgid) in below:
+                continue  # the layer below translates it: the email is complete
+            if finding.message.startswith("source:"):
+                key = (finding.code, finding.context, finding.msgid, finding.message)
+                if key in seen_source:
+                    continue
+                seen_source.add(key)
+            kept.append(finding)
+        if parsed is not None:
+            ident = "en" if po.is_template else po.locale
+            if ident:
+                parsed.setdefault(ident, po)
+        yield shown, kept
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = False,
                 mailer: Any = None, templates: str | os.PathLike[str] | None = None,
-                catalogs: str | os.PathLike[str] | None = None) -> CheckReport:
+                catalogs: str | os.PathLike[str] | None = None, options: CheckOptions | None = None,
+                own: Sequence[str | os.PathLike[str]] | None = None,
+                lower_layers: Sequence[str | os.PathLike[str]] = (),
+                parsed: dict[str, PoFile] | None = None) -> CheckReport:
     """Check every ``.po``/``.pot`` file under *paths*; optionally render every email.
 
     With ``rendered=True`` every scenario is also rendered, with
     *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``),
     in the locale of every checked catalog (English for a ``.pot``) and
-    checked with :data:`RENDERED_CHECKS`.
+    checked with :data:`RENDERED_CHECKS`. *own* are the folders of i18nmail
+    catalogs (default: *catalogs*, when given); see :func:`iter_findings` for
+    *options* and *lower_layers*. Findings about files inside *lower_layers*
+    (a shop's built-in catalogs) are never reported. *parsed* adds catalogs
+    already read (by locale) to those the rendered checks locate findings in.
     """
-    files = _expand(paths)
+    options = options or CheckOptions()
+    own_roots = list(own) if own is not None else ([catalogs] if catalogs is not None else [])
     findings: list[Finding] = []
-    parsed: dict[str, PoFile] = {}
-    for path in files:
-        po = read_catalog(path, display=display_path(path))
-        findings.extend(run_checks(po))
-        key = "en" if po.is_template else po.locale
-        if key:
-            parsed.setdefault(key, po)
+    parsed = {} if parsed is None else parsed
+    shown: list[str] = []
+    for name, found in iter_findings(paths, options=options, own=own_roots, lower_layers=lower_layers,
+                                     parsed=parsed):
+        shown.append(name)
+        findings.extend(found)
     if rendered:
+        from .checks_rendered import render_checks
+
         default = display_path(Path(catalogs)) if catalogs is not None else "catalogs"
         try:
             if mailer is None:
@@ -191,8 +320,10 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Fal
 
                 mailer = Mailer(templates=None if templates is None else Path(templates),
                                 catalogs=None if catalogs is None else Path(catalogs))
-            findings.extend(render_checks(mailer, parsed, default_path=default, locales=parsed))
+            extra = options.apply(render_checks(mailer, parsed, default_path=default, locales=parsed))
+            lower_roots = [Path(r).resolve() for r in lower_layers]
+            findings.extend(f for f in extra if not (lower_roots and _inside(Path(f.path), lower_roots)))
         except I18nMailError as exc:
             findings.append(Finding(default, 0, "render-error", ERROR, f"cannot render: {exc}"))
     ordered = tuple(sorted(set(findings), key=Finding.sort_key))
-    return CheckReport(ordered, tuple(display_path(p) for p in files))
+    return CheckReport(ordered, tuple(sorted(shown)))

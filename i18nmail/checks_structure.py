@@ -42,7 +42,9 @@ def check_header(po: PoFile) -> Iterator[Finding]:
         yield po.problem(po.header.line, "header-fuzzy",
                          "the header is marked fuzzy: review it and remove '#, fuzzy'")
     language = po.headers.get("language", "").strip().replace("-", "_")
-    if po.locale and language and language != po.locale:
+    base = language.split("@")[0].split("_")[0].lower()
+    # zh_CN in a zh_Hans folder, sr@latin in sr_Latn: the same language, written two ways.
+    if po.locale and language and base != po.locale.split("_")[0]:
         yield po.problem(po.header_line("language"), "header-language",
                          f"Language: {language} but the catalog folder is {po.locale}",
                          severity=WARNING)
@@ -60,10 +62,11 @@ def check_plural_forms(po: PoFile) -> Iterator[Finding]:
     line = po.header_line("plural-forms")
     value = po.headers.get("plural-forms")
     if not value:
-        plural_entry = next((e for e in po.entries if e.msgid_plural is not None), None)
+        plural_entry = next((e for e in po.entries if e.msgid_plural is not None and not e.fuzzy
+                             and any(e.msgstr.values())), None)
         if plural_entry is not None:
             yield po.problem(line, "plural-forms",
-                             f"Plural-Forms header missing, but the catalog has plural entries "
+                             f"Plural-Forms header missing, but the catalog has plural translations "
                              f"(the first on line {plural_entry.line})")
         return
     try:
@@ -86,8 +89,8 @@ def check_plural_count(po: PoFile) -> Iterator[Finding]:
         return
     n = po.nplurals
     for entry in po.entries:
-        if entry.msgid_plural is None:
-            continue
+        if entry.msgid_plural is None or entry.fuzzy or not any(entry.msgstr.values()):
+            continue  # msgfmt leaves fuzzy and untranslated entries out (reported by their checks)
         count = len(entry.msgstr)
         if count < n:
             yield po.problem(entry.line, "plural-count",

@@ -7,18 +7,21 @@ never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .exceptions import I18nMailError
-from .render import Mailer
+
+if TYPE_CHECKING:
+    from .render import Mailer
 
 __all__ = ["main"]
 
@@ -35,6 +38,8 @@ class Settings:
 
     def mailer(self) -> Mailer:
         if self._mailer is None:
+            from .render import Mailer
+
             self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs, pseudo=True)
         return self._mailer
 
@@ -78,7 +83,33 @@ def parse_now(value: str | None) -> datetime | None:
     return parsed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands defined in other modules, imported only when run or listed, so that
+#: ``i18nmail check`` starts without the renderer, holidays and langcodes.
+_LAZY_COMMANDS = {
+    "preview": "i18nmail.preview:preview_command",
+    "extract": "i18nmail.catalog_cli:extract_command",
+    "update": "i18nmail.catalog_cli:update_command",
+    "init": "i18nmail.catalog_cli:init_command",
+    "compile": "i18nmail.catalog_cli:compile_command",
+    "stats": "i18nmail.catalog_cli:stats_command",
+    "check": "i18nmail.check_cli:check_command",
+}
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports the module of a command on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module, _, attr = _LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="A shop's own templates folder, searched before the built-in one.")
 @click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path),
@@ -250,13 +281,3 @@ def register(command: click.Command) -> Callable[[], None]:
     """Add *command* to the ``i18nmail`` group (used by the tooling modules)."""
     main.add_command(command)
     return lambda: None
-
-
-# --- catalog tooling commands ---
-# (extract, update, init, compile, stats, check and preview are added below.)
-from .preview import preview_command as _preview_command
-
-main.add_command(_preview_command)
-from .catalog_cli import add_commands as _add_catalog_commands
-
-_add_catalog_commands(main)

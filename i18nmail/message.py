@@ -53,13 +53,18 @@ MAX_DISPLAY_NAME_BYTES = 600
 AddressLike = str | tuple[str | None, str] | Address
 
 
+#: Runs of ordinary spaces; typographic spaces (U+00A0, U+202F before French
+#: ":" and "?") are the translator's choice and stay.
+_ASCII_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def clean_header_text(value: str) -> str:
     """Replace control characters and line separators by a space.
 
     >>> clean_header_text("Bob\\r\\nBcc: evil@x.com")
     'Bob Bcc: evil@x.com'
     """
-    return " ".join(_UNSAFE_HEADER_CHARS.sub(" ", value).split())
+    return _ASCII_SPACE_RUN.sub(" ", _UNSAFE_HEADER_CHARS.sub(" ", value)).strip(" ")
 
 
 def _ascii_domain(domain: str, spec: str) -> str:

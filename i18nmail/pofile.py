@@ -111,6 +111,11 @@ class PoFile:
     nplurals: int | None = None
     plural: Callable[[int], int] | None = None
     header_lines: dict[str, int] = field(default_factory=dict)
+    #: What the messages may contain and how unflagged entries are read (set by the
+    #: caller from :class:`i18nmail.checks_policy.CheckOptions`; the defaults are
+    #: plain gettext: HTML only where the source has real markup, unflagged = text).
+    markup: str = "auto"
+    unflagged_format: str = "text"
 
     def problem(self, line: int, code: str, message: str, *, severity: str = ERROR,
                 msgid: str | None = None, context: str | None = None) -> Finding:

@@ -45,6 +45,7 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
+from .data import builtin_catalogs, builtin_templates
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
@@ -61,30 +62,11 @@ MAX_SUBJECT = 150
 #: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
+#: Runs of ordinary whitespace; no-break spaces (French U+202F before ":") stay.
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
-
-
-def _data_dir(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / name  # an installed wheel
-    if packaged.is_dir():
-        return packaged
-    source = here.parent / name  # a source checkout or editable install
-    if source.is_dir():
-        return source
-    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
-
-
-def builtin_templates() -> Path:
-    """The folder of templates shipped with i18nmail."""
-    return _data_dir("templates")
-
-
-def builtin_catalogs() -> Path:
-    """The folder of catalogs shipped with i18nmail."""
-    return _data_dir("catalogs")
 
 
 @dataclass
@@ -397,7 +379,7 @@ class Mailer:
         template = self._text_env.get_template("snippets/window.j2")
         text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
                                 "start": start_day, "window": window})
-        return window, " ".join(text.split()), match
+        return window, _ASCII_SPACES.sub(" ", text).strip(" "), match
 
     def render(
         self,
@@ -538,7 +520,7 @@ class Mailer:
                 if item not in fallbacks:
                     fallbacks.append(item)
         subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = " ".join(_BIDI_CONTROLS.sub("", preheader).split())
+        preheader = _ASCII_SPACES.sub(" ", _BIDI_CONTROLS.sub("", preheader)).strip(" ")
         text = _BIDI_CONTROLS.sub("", text)
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter

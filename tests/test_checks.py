@@ -49,9 +49,10 @@ GOOD = (
 
 def found(text: str | bytes, *, locale: str | None = "sv", name: str = "messages.po",
           only: str | None = None) -> list[Finding]:
-    """Run every check (or the registry entry *only*) on *text*."""
+    """Run every check (or the registry entry *only*) on *text*, read as an i18nmail catalog."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     po = parse_catalog(data, name, locale=locale, is_template=name.endswith(".pot"))
+    po.markup, po.unflagged_format = "html", "python-format"
     return run_checks(po, None if only is None else {only: CHECKS[only]})
 
 
@@ -77,6 +78,10 @@ PLANTED: dict[str, tuple[str, str, str, str]] = {
     "untranslated": (po_text(GOOD + entry("Thanks", "")), "untranslated", 'msgid "Thanks"', "error"),
     "fuzzy": (po_text(GOOD + entry("Thanks", "Tack", flags="fuzzy")), "fuzzy", 'msgid "Thanks"', "error"),
     "format": (po_text(GOOD + entry("Save now", "Spara 100%")), "format-invalid", "Spara 100%", "error"),
+    "other-formats": (po_text(GOOD + entry("%s of %d", "%s av %s", flags="c-format")), "placeholder-type",
+                      "%s av %s", "error"),
+    "format-hint": (po_text(GOOD + entry("Saved", "Sparat %s", flags="no-python-format")), "format-hint",
+                    "Sparat %s", "warning"),
     "placeholders": (po_text(GOOD.replace('"Hej %(name)s,"', '"Hej,"')), "placeholder-missing",
                      '"Hej,"', "error"),
     "brace-field": (po_text(GOOD + entry("Hi", "Hej {name.__class__}")), "brace-field", "{name", "error"),
@@ -496,7 +501,7 @@ def test_template_is_checked_for_source_problems_only() -> None:
 def test_report_formats(tmp_path: Path) -> None:
     """Text, JSON and GitHub forms carry path, line, code and severity; errors decide ok."""
     path = write_po(tmp_path, "sv", po_text(entry("Hi %(name)s", "Hej %(namn)s") + entry("Done", "Klart ")))
-    report = check_paths([tmp_path])
+    report = check_paths([tmp_path], own=[tmp_path])
     assert not report.ok and len(report.errors) == 2 and len(report.warnings) == 1
     line = line_of(path.read_text(encoding="utf-8"), "Hej %(namn)s")
     shown = report.files[0]

@@ -123,3 +123,13 @@ def test_cli_window_reports_estimates_and_takes_a_subdivision() -> None:
     scotland = runner.invoke(main, ["window", "--country", "GB", "--subdivision", "SCT", "--from", "2026-12-31",
                                     "--days", "1"])
     assert england.output.split()[0] == "2027-01-04" and scotland.output.split()[0] == "2027-01-05"
+
+
+def test_preview_cell_of_a_bare_locale_stays_ok() -> None:
+    """The preview matrix shows "ok" for a bare locale whose only fallback is the assumed country."""
+    from i18nmail.preview import PreviewApp
+
+    app = PreviewApp(Mailer(), now=lambda: datetime(2026, 12, 1, 9, tzinfo=UTC))
+    scenario = app.mailer.scenario("refund_approved")
+    status, detail = app._cell(scenario, "sv", ("stamp",))
+    assert status == "ok" and "assumed SE" in detail
