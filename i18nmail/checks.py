@@ -219,7 +219,9 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
-    resolved = path.resolve()
+    # realpath, not Path.resolve(): a symlink loop named like a catalog must be
+    # reported by the reader, not crash here (RuntimeError on Python 3.11).
+    resolved = Path(os.path.realpath(path))
     return any(resolved == root or root in resolved.parents for root in roots)
 
 

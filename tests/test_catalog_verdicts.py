@@ -5,8 +5,8 @@ folder (87 ``.po`` kinds), replaces the file by something that is not a
 catalog (5 file kinds), or puts a damaged ``.mo`` beside it (10 kinds). The
 verdict is about validity, as ``i18nmail compile`` judges it:
 
-* ``check`` (on the shop's catalogs folder): ``flagged`` when it reports an
-  error other than the completeness codes ``untranslated`` and ``fuzzy``;
+* ``check`` (``i18nmail --catalogs SHOP check``, its catalog checks):
+  ``flagged`` when it reports an error other than the completeness codes;
 * run time (the shop folder layered over the built-in catalogs, as a
   ``Mailer`` uses them): ``flagged`` when the shop's catalog is refused (a
   recorded fallback), or when any message of ``messages.pot`` (every plural
@@ -32,6 +32,7 @@ import pytest
 
 from i18nmail.catalogs import CatalogSet, Translator
 from i18nmail.checks import check_paths
+from i18nmail.checks_policy import INCOMPLETE_CODES
 from i18nmail.plurals import SAMPLE
 from i18nmail.pofile import read_catalog
 from i18nmail.render import builtin_catalogs
@@ -248,8 +249,8 @@ def test_the_table_has_the_102_kinds_of_the_report() -> None:
     assert len(set(names)) == 102
 
 
-#: Check codes about completeness, not validity (``compile`` does not refuse them either).
-INCOMPLETE = frozenset({"untranslated", "fuzzy"})
+#: Check codes about completeness, not validity (warnings unless --require-complete).
+INCOMPLETE = INCOMPLETE_CODES
 
 
 def runtime_verdict(root: Path) -> str:
@@ -270,8 +271,9 @@ def runtime_verdict(root: Path) -> str:
 
 
 def check_verdict(root: Path) -> str:
-    """'flagged' when `i18nmail check` on the shop's catalogs folder reports a validity error."""
-    report = check_paths([root], rendered=False)
+    """'flagged' when `i18nmail --catalogs SHOP check` (its catalog checks) reports a validity error."""
+    builtin = builtin_catalogs()
+    report = check_paths([root], rendered=False, own=[root, builtin], lower_layers=[builtin])
     return "flagged" if [f for f in report.errors if f.code not in INCOMPLETE] else "clean"
 
 
