@@ -64,17 +64,19 @@ def _stray_angles(text: str) -> int:
 
 
 def markup_problem(source: str, translation: str, *, compare_tags: bool = True,
-                   line_breaks: bool = True) -> str | None:
+                   comments: bool = True, line_breaks: bool = True) -> str | None:
     """Why *translation* carries markup or line breaks its *source* does not, or ``None``.
 
-    ``compare_tags=False`` leaves out the comparison of complete tags and
+    ``compare_tags=False`` leaves out the comparison of complete tags,
+    ``comments=False`` the comment and declaration rule and
     ``line_breaks=False`` the line-break rules (``check`` has its own checks
-    for both: ``html-tags``, ``line-break``, ``newline``).
+    for those: ``html-tags``, ``html-unbalanced``, ``line-break``, ``newline``).
     """
     if "<" in translation or "<" in source:
-        if Counter(_COMMENT_RE.findall(translation)) - Counter(_COMMENT_RE.findall(source)):
+        if comments and Counter(_COMMENT_RE.findall(translation)) - Counter(_COMMENT_RE.findall(source)):
             return "an HTML comment the source does not have"
-        if Counter(_DECLARATION_RE.findall(translation)) - Counter(_DECLARATION_RE.findall(source)):
+        if comments and (Counter(_DECLARATION_RE.findall(translation))
+                         - Counter(_DECLARATION_RE.findall(source))):
             return "an HTML declaration or processing instruction the source does not have"
         if compare_tags and tags(translation) != tags(source):
             return "HTML tags differ from the source"
