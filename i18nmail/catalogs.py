@@ -203,6 +203,8 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         raise CatalogError(path, "UTF-16 catalogs are not supported; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte-order mark is stripped (documented)
+    if re.search(rb"charset\s*=\s*CHARSET\b", data[:4096]):
+        raise CatalogError(path, "charset not set: the header says charset=CHARSET; declare UTF-8")
     try:
         catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset=None)
     except PoFileError as exc:

@@ -132,6 +132,8 @@ def check_fallback(sample: RenderedSample) -> Iterator[Finding]:
     catalog, a catalog that does not load) is reported once per message.
     """
     for fallback in sample.email.fallbacks:
+        if fallback.kind in {"country", "calendar"}:
+            continue  # about the customer's data (an assumed country, estimated bank days), not the catalog
         if fallback.kind != "message" or not fallback.message:
             yield Finding(sample.path, 0, "fallback", ERROR, str(fallback), sample.locale, None)
             continue

@@ -220,26 +220,40 @@ def _parse_days(value: str) -> tuple[int, int]:
 @click.option("--from", "start", required=True, metavar="DATE", help="Start date (ISO), or an ISO datetime with offset.")
 @click.option("--days", required=True, metavar="LOW-HIGH", help="Business days, e.g. 3-5 or 2.")
 @click.option("--locale", default="en", show_default=True, help="Language the dates are written in.")
+@click.option("--subdivision", default=None, metavar="CODE",
+              help="A region's bank holidays, e.g. SCT for Scotland (default: the market's, ENG for GB).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def window(settings: Settings, country: str, start: str, days: str, locale: str, fmt: str) -> None:
-    """Turn "LOW-HIGH business days from DATE" into two real dates."""
+def window(settings: Settings, country: str, start: str, days: str, locale: str, subdivision: str | None,
+           fmt: str) -> None:
+    """Turn "LOW-HIGH business days from DATE" into two real dates.
+
+    A window reaching a year whose bank closures are still estimated (China
+    before the State Council's notice) says so: on standard error in text
+    output, as "estimated" and "fallbacks" in JSON.
+    """
     low, high = _parse_days(days)
     try:
         origin: date | datetime = (datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start))
     except ValueError:
         raise click.BadParameter(f"not an ISO date: {start!r}", param_hint="--from") from None
     with reported_errors():
-        found, text, match = settings.mailer().describe_window(origin, low, high, locale=locale, country=country)
+        found, text, match = settings.mailer().describe_window(
+            origin, low, high, locale=locale, country=country, subdivision=subdivision)
+    notes = [f for f in match.fallbacks if f.kind == "calendar"]
     if fmt == "json":
         dump_json({
             "country": country.upper(), "from": origin.isoformat(), "low": low, "high": high,
             "first": found.first.isoformat(), "last": found.last.isoformat(),
             "locale": match.tag, "text": text,
+            "estimated": any("estimated" in f.detail for f in notes),
+            "fallbacks": [str(f) for f in notes],
         })
         return
     click.echo(f"{found.first.isoformat()}  {found.last.isoformat()}")
     click.echo(text)
+    for note in notes:
+        click.echo(f"note: {note.detail}", err=True)
 
 
 def register(command: click.Command) -> Callable[[], None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gettext
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -99,6 +100,49 @@ def test_shipped_pot_is_up_to_date() -> None:
 
     diff = messages.diff_template(builtin_templates(), builtin_catalogs())
     assert not diff.stale, diff.describe()
+
+
+def _restamp(path: Path, babel_version: str = "9.9.9", year: str = "2031") -> None:
+    """Rewrite what tools stamp on a catalog: Generated-By, the creation date, the copyright year."""
+    text = path.read_text("utf-8")
+    text = re.sub(r"Generated-By: Babel [^\\]+", f"Generated-By: Babel {babel_version}", text)
+    text = re.sub(r"POT-Creation-Date: [^\\]+", f"POT-Creation-Date: {year}-06-01 12:00+0000", text)
+    text = re.sub(r"Copyright \(C\) \d{4}", f"Copyright (C) {year}", text)
+    text = text.replace('"MIME-Version', '"X-Generator: Poedit 3.5\\n"\n"MIME-Version', 1)
+    path.write_text(text, "utf-8")
+
+
+def test_extract_check_ignores_tool_stamps(project: tuple[Path, Path]) -> None:
+    """`extract --check` passes when only Generated-By, X-Generator, the creation date or the year differ."""
+    templates, catalogs = project
+    messages.extract(templates, catalogs)
+    pot = messages.pot_path(catalogs)
+    _restamp(pot)
+    assert all(stamp in pot.read_text("utf-8") for stamp in ("Babel 9.9.9", "Poedit", "(C) 2031", "2031-06-01"))
+    diff = messages.diff_template(templates, catalogs)
+    assert not diff.stale, diff.describe()
+    assert messages.extract(templates, catalogs) is False  # and extract leaves it alone
+
+
+def test_extract_check_still_sees_a_changed_translator_comment(project: tuple[Path, Path]) -> None:
+    """A changed translator comment is content: `extract --check` reports the .pot stale."""
+    templates, catalogs = project
+    messages.extract(templates, catalogs)
+    pot = messages.pot_path(catalogs)
+    pot.write_text(pot.read_text("utf-8").replace("at most 60 characters", "at most 50 characters"), "utf-8")
+    assert messages.diff_template(templates, catalogs).stale
+
+
+def test_update_ignores_tool_stamps_in_catalogs(project: tuple[Path, Path]) -> None:
+    """A catalog last written by another Babel release is left byte-identical by an update with nothing new."""
+    catalogs = extracted(project)
+    po = write_po(catalogs, "sv", po_text(SV))
+    messages.update(catalogs)
+    _restamp(po)
+    _restamp(messages.pot_path(catalogs), year="2032")
+    before = po.read_bytes()
+    assert [r.changed for r in messages.update(catalogs)] == [False]
+    assert po.read_bytes() == before
 
 
 def test_extract_names_file_and_line_of_a_template_syntax_error(project: tuple[Path, Path]) -> None:
