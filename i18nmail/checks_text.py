@@ -154,9 +154,9 @@ def check_html(po: PoFile) -> Iterator[Finding]:
     adds markup or leaves a tag or comment open is caught; ``auto`` only
     messages whose source has real HTML markup, and only known HTML elements
     count (``<options>``, ``Name <mail@x.org>`` or Mallard ``<link xref>`` are
-    text); ``none`` no message.
+    text); ``none`` or ``other`` (another XML vocabulary) no message.
     """
-    if po.markup == "none":
+    if po.markup in ("none", "other"):
         return
     everything = po.markup == "html"
     for entry in po.checked_entries():
