@@ -34,7 +34,7 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,7 @@ class PoFile:
     #: plain gettext: HTML only where the source has real markup, unflagged = text).
     markup: str = "auto"
     unflagged_format: str = "text"
+    checked_cache: list[PoEntry] | None = field(default=None, repr=False, compare=False)
 
     def problem(self, line: int, code: str, message: str, *, severity: str = ERROR,
                 msgid: str | None = None, context: str | None = None) -> Finding:
@@ -132,9 +133,12 @@ class PoFile:
         """The line of header field *name* (``"plural-forms"``), else of the header entry."""
         return self.header_lines.get(name, self.header.line if self.header else 1)
 
-    def checked_entries(self) -> Iterator[PoEntry]:
-        """Entries whose translations the content checks look at: not the fuzzy ones."""
-        return (entry for entry in self.entries if not entry.fuzzy)
+    def checked_entries(self) -> list[PoEntry]:
+        """Entries whose translations the content checks look at: not the fuzzy ones
+        (computed once, after reading)."""
+        if self.checked_cache is None:
+            self.checked_cache = [entry for entry in self.entries if not entry.fuzzy]
+        return self.checked_cache
 
     @property
     def language(self) -> str | None:
