@@ -235,6 +235,8 @@ def test_a_shops_folder_is_checked_on_top_of_the_builtin_catalogs(tmp_path: Path
     assert (row.total, row.translated, row.untranslated) == (2, 2, 0)
     [alone] = stats(shop)
     assert alone.untranslated == 1
+    [shown] = json.loads(run("--catalogs", str(shop), "stats", "--format", "json").stdout)
+    assert (shown["translated"], shown["untranslated"]) == (2, 0)
 
 
 def test_check_imports_only_what_checking_needs(tmp_path: Path) -> None:
