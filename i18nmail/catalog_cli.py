@@ -41,7 +41,7 @@ def _reported() -> Iterator[None]:
 
 def _folders(settings: Any, *, writing: bool) -> tuple[Path, Path]:
     """The templates and catalogs folders a command works on."""
-    from .render import builtin_catalogs, builtin_templates
+    from .data import builtin_catalogs, builtin_templates
 
     templates = settings.templates if settings.templates is not None else builtin_templates()
     catalogs = settings.catalogs if settings.catalogs is not None else builtin_catalogs()
