@@ -46,7 +46,7 @@ def _folders(settings: Any, *, writing: bool, create: bool = False) -> tuple[Pat
     error (a misspelled CI path must not pass as "no catalogs"), except for
     the catalogs folder of ``extract`` and ``init`` (*create*), which make it.
     """
-    from .render import builtin_catalogs, builtin_templates
+    from .data import builtin_catalogs, builtin_templates
 
     for option, given in (("--templates", settings.templates), ("--catalogs", settings.catalogs)):
         if given is not None and not Path(given).is_dir() and not (create and option == "--catalogs"):

@@ -298,13 +298,22 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Fal
     *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``),
     in the locale of every checked catalog (English for a ``.pot``) and
     checked with :data:`RENDERED_CHECKS`. *own* are the folders of i18nmail
-    catalogs (default: *catalogs*, when given); see :func:`iter_findings` for
+    catalogs (default: *catalogs*, when given, and the built-in one); see :func:`iter_findings` for
     *options* and *lower_layers*. Findings about files inside *lower_layers*
     (a shop's built-in catalogs) are never reported. *parsed* adds catalogs
     already read (by locale) to those the rendered checks locate findings in.
     """
     options = options or CheckOptions()
-    own_roots = list(own) if own is not None else ([catalogs] if catalogs is not None else [])
+    if own is None:
+        from .data import builtin_catalogs
+
+        own_roots: list[str | os.PathLike[str]] = [catalogs] if catalogs is not None else []
+        try:
+            own_roots.append(builtin_catalogs())
+        except I18nMailError:
+            pass  # an installation without its data folders: nothing is built in
+    else:
+        own_roots = list(own)
     findings: list[Finding] = []
     parsed = {} if parsed is None else parsed
     shown: list[str] = []
