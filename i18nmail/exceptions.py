@@ -10,6 +10,7 @@ so ``except ValueError`` around a render with bad data works as expected::
      |    +-- UnknownScenarioError(LookupError)
      |    +-- ContextError(ValueError)       missing or wrongly typed context field
      |    +-- TemplateError                  a template that fails to load or render
+     |    +-- StrictModeError                a strict Mailer met a fallback; lists them all
      +-- HolidayDataUnavailable(ValueError) a date outside the holiday tables
      +-- MessagesError                       extract / update / compile failed
 
@@ -30,6 +31,7 @@ __all__ = [
     "LocaleError",
     "MessagesError",
     "RenderError",
+    "StrictModeError",
     "TemplateError",
     "UnknownScenarioError",
     "safe_repr",
@@ -139,6 +141,24 @@ class TemplateError(RenderError):
         super().__init__(f"{where}{message}", scenario=scenario)
         self.path = path
         self.lineno = lineno
+
+
+class StrictModeError(RenderError):
+    """A ``Mailer(strict=True)`` met fallbacks: the email would mix languages,
+    use a catalog that did not load, or guess the currency.
+
+    ``fallbacks`` lists every one of them (each with ``kind``, ``detail``,
+    ``locale`` and ``message``); nothing was returned.
+    """
+
+    def __init__(self, fallbacks: Iterable[object], *, scenario: str | None = None,
+                 locale: str | None = None) -> None:
+        self.fallbacks = tuple(fallbacks)
+        self.locale = locale
+        where = f"{scenario} in {locale}" if scenario and locale else (scenario or locale or "render")
+        lines = "".join(f"\n  {item}" for item in self.fallbacks)
+        super().__init__(f"strict mode: {where} has {len(self.fallbacks)} fallback(s):{lines}",
+                         scenario=scenario)
 
 
 class HolidayDataUnavailable(I18nMailError, ValueError):

@@ -26,12 +26,13 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import babel.numbers
@@ -44,14 +45,23 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
-from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
+from .exceptions import (
+    ContextError,
+    RenderError,
+    StrictModeError,
+    TemplateError,
+    UnknownScenarioError,
+)
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
 
-__all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
+if TYPE_CHECKING:
+    from .validation import ValidationReport
+
+__all__ = ["STRICT_KINDS", "Folders", "Mailer", "builtin_catalogs", "builtin_templates", "layer_roots"]
 
 _STATE = "__i18nmail_state"
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
@@ -63,6 +73,30 @@ MAX_SUBJECT = 150
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+#: One folder or several, searched in the order given (before the built-in one).
+Folders = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
+#: Fallback kinds that make a strict render fail: a sentence or catalog from
+#: another language, a catalog that did not load, a guessed currency.
+STRICT_KINDS = frozenset({"message", "catalog", "currency"})
+
+
+def layer_roots(folders: Folders) -> tuple[Path, ...]:
+    """*folders* (one path, a list of paths, or ``None``) as a tuple of paths.
+
+    >>> layer_roots("shop/templates"), layer_roots(None)
+    ((PosixPath('shop/templates'),), ())
+    >>> layer_roots(["shop/a", "pack/b"])
+    (PosixPath('shop/a'), PosixPath('pack/b'))
+    """
+    if folders is None:
+        return ()
+    if isinstance(folders, (str, os.PathLike)):
+        return (Path(folders),)
+    if isinstance(folders, bytes) or not isinstance(folders, Sequence):
+        raise TypeError("templates/catalogs must be a folder or a list of folders")
+    return tuple(Path(f) for f in folders)
 
 
 def _data_dir(name: str) -> Path:
@@ -228,22 +262,24 @@ class Mailer:
         self,
         shop: Shop | None = None,
         *,
-        templates: str | Path | None = None,
-        catalogs: str | Path | None = None,
+        templates: Folders = None,
+        catalogs: Folders = None,
         auto_reload: bool = False,
         inline_css: bool = True,
         pseudo: bool = False,
+        strict: bool = False,
     ) -> None:
         self.shop = shop or Shop()
-        self.template_roots: tuple[Path, ...] = tuple(
-            [Path(templates)] if templates is not None else []
-        ) + (builtin_templates(),)
-        self.catalog_roots: tuple[Path, ...] = tuple(
-            [Path(catalogs)] if catalogs is not None else []
-        ) + (builtin_catalogs(),)
+        self.template_roots: tuple[Path, ...] = layer_roots(templates) + (builtin_templates(),)
+        self.catalog_roots: tuple[Path, ...] = layer_roots(catalogs) + (builtin_catalogs(),)
         for root in self.template_roots + self.catalog_roots:
             if not root.is_dir():
                 raise RenderError(f"no such folder: {root}")
+        self.strict = strict
+        if strict and self.shop.placeholder_settings():
+            raise ValueError("strict mode: the shop still uses placeholder settings; set them in "
+                             "Shop(...) or [tool.i18nmail.shop]:\n  "
+                             + "\n  ".join(self.shop.placeholder_settings()))
         self.auto_reload = auto_reload
         self.pseudo = pseudo
         self._pseudo: tuple[tuple[tuple[int, int] | None, ...], LoadedCatalog] | None = None
@@ -382,18 +418,24 @@ class Mailer:
         if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         match = self.negotiate(locale)
-        default_currency = _territory_currency(match.country, now.date())
+        guessed = self.shop.currency is None and not (isinstance(context, Mapping) and context.get("currency"))
+        default_currency = self.shop.currency or _territory_currency(match.country, now.date())
         values = declared.convert(context, self.shop, default_currency)
         tz = self._timezone(values, match)
         fmt = Formatter.get(match.babel_id, tz, values["currency"])
         translator, problems = self._translator(match)
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
+        if guessed and declared.uses_money:
+            fallbacks.append(Fallback(
+                kind="currency", locale=match.tag,
+                detail=f"no currency in the context and no Shop.currency; used {default_currency}, "
+                       f"the currency of the customer's country {match.country or '(unknown)'}"))
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
         agent = {
             "name": values.get("agent_name") or shop.signature_name,
-            "title": values.get("agent_title") or shop.signature_title,
+            "title": values.get("agent_title") or shop.title_for(match.catalogs),
             "email": values.get("agent_email") or shop.support_email,
             "phone": values.get("agent_phone") or shop.support_phone,
         }
@@ -452,14 +494,24 @@ class Mailer:
             text = text_template.render(text_vars)
             html = html_template.render(html_vars)
         except KeyError as exc:
-            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
+            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id,
+                                path=self.template_path(name)) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", scenario=declared.id, path=exc.filename or name,
-                                lineno=exc.lineno) from None
+            raise TemplateError(exc.message or "syntax error", scenario=declared.id,
+                                path=exc.filename or self.template_path(name), lineno=exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=name) from None
+            where, line = _template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=where,
+                                lineno=line) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"undefined value: {exc.message}", scenario=declared.id, path=name) from None
+            where, line = _template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"undefined value: {_plain_undefined(exc.message)}", scenario=declared.id,
+                                path=where, lineno=line) from None
+        except TemplateError as exc:
+            if exc.path is not None:
+                raise
+            where, line = _template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(str(exc), scenario=declared.id, path=where, lineno=line) from None
         except (RenderError, ContextError):
             raise
         except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
@@ -475,6 +527,10 @@ class Mailer:
         text = _BIDI_CONTROLS.sub("", text)
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
+        if self.strict:
+            serious = [f for f in fallbacks if f.kind in STRICT_KINDS]
+            if serious:
+                raise StrictModeError(fallbacks, scenario=declared.id, locale=match.tag)
         if self._inliner is not None:
             html = self._inliner.inline(html)
         return RenderedEmail(
@@ -487,7 +543,61 @@ class Mailer:
             language=match.language,
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
+            sender=(shop.sender_name or shop.name, shop.support_email),
         )
+
+    def template_path(self, name: str) -> str:
+        """The file that serves template *name*: which layer it comes from.
+
+        >>> Mailer().template_path("scenarios/refund_approved.j2").endswith("scenarios/refund_approved.j2")
+        True
+        """
+        for root in self.template_roots:
+            candidate = root / name
+            if candidate.is_file():
+                return str(candidate)
+        return name
+
+    def validate(self, locales: Iterable[str] | None = None, *, now: datetime | None = None) -> ValidationReport:
+        """Check everything a render needs, before the first customer does.
+
+        Compiles every template of every layer, loads every catalog, and
+        renders every scenario in every locale (*locales*, default
+        ``Shop.locales`` or every locale with a catalog) with its sample data
+        as a strict render would. Returns a report of every problem with file
+        and line; nothing raises (see :mod:`i18nmail.validation`).
+        """
+        from .validation import validate_mailer
+
+        return validate_mailer(self, locales, now=now)
+
+
+def _template_frame(tb: TracebackType | None, default: str) -> tuple[str, int | None]:
+    """The innermost template file and line in *tb* (Jinja maps its frames to
+    template lines), else *default* without a line."""
+    found: tuple[str, int | None] = (default, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") and os.path.isfile(filename):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+_MODULE_ATTR = re.compile(r"^'jinja2\.environment\.TemplateModule object' has no attribute '([^']*)'$")
+
+
+def _plain_undefined(message: str | None) -> str:
+    """Jinja's undefined-value message, without its internals.
+
+    >>> _plain_undefined("'jinja2.environment.TemplateModule object' has no attribute 'itemz'")
+    "no macro 'itemz' in the imported components (ui.*, common.*)"
+    """
+    text = message or "undefined"
+    found = _MODULE_ATTR.match(text)
+    if found:
+        return f"no macro {found.group(1)!r} in the imported components (ui.*, common.*)"
+    return text
 
 
 def _stat(path: Path) -> os.stat_result | None:

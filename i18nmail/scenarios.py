@@ -13,8 +13,9 @@ Python caller get the same email:
 =========  ===============================================  =====================
 type       accepts                                           becomes
 =========  ===============================================  =====================
-str        one line of text (line breaks become spaces)      ``str``
-text       text, line breaks kept                            ``str``
+str        one line of text (line breaks become spaces);      ``str``
+           an ``int`` becomes its digits
+text       text, line breaks kept; an ``int`` as for str      ``str``
 int        ``int``                                           ``int``
 count      ``int`` >= 0                                      ``int``
 money      ``Decimal``, decimal string, ``int`` minor units  ``Decimal``
@@ -103,9 +104,17 @@ class _Conversion:
         self.shop = shop
 
 
-def _line(value: object, conv: _Conversion) -> str:
+def _as_text(value: object) -> str:
+    """Text as given; an ``int`` (an order number from a database key) as its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError(f"expected text or an integer, got {type(value).__name__}")
+    return value
+
+
+def _line(value: object, conv: _Conversion) -> str:
+    value = _as_text(value)
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
     value = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", value))
@@ -113,8 +122,7 @@ def _line(value: object, conv: _Conversion) -> str:
 
 
 def _text(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+    value = _as_text(value)
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
     value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -280,7 +288,7 @@ COMMON_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("customer_name", "str", help="the customer's name as they wrote it; greeting falls back to a polite generic form"),
-        Field("currency", "currency", help="ISO 4217 code of the order; default from the customer's country"),
+        Field("currency", "currency", help="ISO 4217 code of the order; default Shop.currency, else the customer's country (recorded as a fallback)"),
         Field("timezone", "timezone", help="the customer's IANA time zone; default from the country, then the shop"),
         Field("agent_name", "str", help="the person signing; default Shop.signature_name"),
         Field("agent_title", "str", help="their job title; default Shop.signature_title"),
@@ -300,6 +308,11 @@ class Scenario:
     sample_data: Mapping[str, Any]
     path: str
     samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def uses_money(self) -> bool:
+        """Whether any field holds an amount (``money``, or ``items`` with prices)."""
+        return any(f.type in ("money", "items") for f in self.fields.values())
 
     @property
     def required(self) -> list[str]:
