@@ -161,8 +161,8 @@ def init_command(settings: Any, locale: str) -> None:
         catalog = messages.read_catalog(path)
     rows = [m for m in catalog if m.id]
     done = sum(1 for m in rows if all(m.string if isinstance(m.string, (list, tuple)) else [m.string]))
-    click.echo(f"created {path} (Plural-Forms: {catalog.plural_forms}; {len(rows)} messages, "
-               f"{done} prefilled from the built-in translation)")
+    click.echo(f"created {path} (Plural-Forms: {catalog.plural_forms})")
+    click.echo(f"{len(rows)} messages, {done} prefilled from the built-in translation")
 
 
 @click.command("compile")

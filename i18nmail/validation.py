@@ -137,13 +137,10 @@ class _EntryLines:
 
 def _shop_catalog(mailer: Mailer, locale: str | None) -> str:
     """Where a missing translation for *locale* belongs: the top layer's catalog."""
+    top = mailer.catalog_roots[0]
     if not locale:
-        return str(mailer.catalog_roots[0] / "messages.pot")
-    for root in mailer.catalog_roots:
-        po = root / locale / "LC_MESSAGES" / "messages.po"
-        if po.is_file():
-            return str(po)
-    return str(mailer.catalog_roots[0] / locale / "LC_MESSAGES" / "messages.po")
+        return str(top / "messages.pot")
+    return str(top / locale / "LC_MESSAGES" / "messages.po")
 
 
 def _fallback_problem(mailer: Mailer, item: Fallback, lines: _EntryLines, scenario: str,
