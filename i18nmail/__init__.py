@@ -15,6 +15,7 @@ from .exceptions import (
     I18nMailError,
     LocaleError,
     RenderError,
+    StrictModeError,
     TemplateError,
     UnknownScenarioError,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "RenderedEmail",
     "Scenario",
     "Shop",
+    "StrictModeError",
     "TemplateError",
     "UnknownScenarioError",
     "Window",

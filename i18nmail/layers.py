@@ -191,6 +191,14 @@ def _merge_template(layers: Layers, lower: Catalog) -> Callable[[str, Catalog], 
         for message in lower:
             if message.id and (owned or _key(message) in present):
                 _add(template, message)
+        # An entry an older `update` obsoleted while a layer still uses it
+        # comes back to life with its translation (Babel's merge ignores #~).
+        for obsolete_key, message in list(catalog.obsolete.items()):
+            if template.get(message.id, message.context) is not None:
+                del catalog.obsolete[obsolete_key]
+                catalog.add(message.id, message.string, list(message.locations), flags=message.flags,
+                            auto_comments=list(message.auto_comments),
+                            user_comments=list(message.user_comments), context=message.context)
         return template
 
     return template_for
