@@ -184,5 +184,5 @@ def test_shop_currency_with_a_decimal_amount(now: datetime) -> None:
     """A Decimal refund in the shop's currency keeps two decimals in Swedish."""
     email = Mailer(shop(currency="SEK")).render(
         "refund_approved", locale="sv-SE",
-        context={**{k: v for k, v in CONTEXT.items() if k != "currency"}, "refund_amount": Decimal("599")}, now=now)
+        context={**{k: v for k, v in CONTEXT.items() if k != "currency"}, "refund_amount": Decimal(599)}, now=now)
     assert "599,00\xa0kr" in email.text
