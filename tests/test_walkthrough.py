@@ -202,12 +202,13 @@ def test_compile_check_stats_validate_preview_and_ci(walked: Shop) -> None:
     catalogs = walked.folder / "emails" / "catalogs"
     written = [catalogs / "messages.pot", walked.po("sv"), walked.po("nl"), walked.po("nl").with_suffix(".mo")]
     assert {oct(p.stat().st_mode & 0o777) for p in written} == {"0o644"}
-    findings = seen["check"].stdout.splitlines()[:-1]
-    assert findings == [] or all(line.startswith("emails/") for line in findings), findings
     assert re.search(r"^nl +(\d+) +0 +0 +\1 +100\.0%$", seen["stats"].stdout, re.MULTILINE)
     assert seen["validate"].stdout.startswith("0 problem(s)")
     for line in re.findall(r"^- run: (.*)$", "\n".join(blocks("yaml")), re.MULTILINE):
         walked.sh(line)
+    # No finding about a file the shop does not own (the installed package's catalogs).
+    findings = seen["check"].stdout.splitlines()[:-1]
+    assert all(line.startswith("emails/") for line in findings), findings
 
 
 def test_preview_shows_the_shop_in_its_locales(walked: Shop) -> None:
@@ -225,13 +226,15 @@ def test_preview_shows_the_shop_in_its_locales(walked: Shop) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()
     assert "refund_partial" in page
     assert re.search(r"\bnl\b", page) and re.search(r"\bsv\b", page)
     assert not re.search(r"\bko\b", page)
 
 
 def test_strict_mode_raises_on_a_missing_sentence_and_currency_defaults_to_the_shops(walked: Shop) -> None:
-    """Strict: Finnish lacks the shop's new sentence -> StrictModeError; no currency in context -> SEK."""
+    """Strict: Finnish lacks the shop's new sentences -> StrictModeError; no currency in context -> SEK, not USD."""
     code = """
 from datetime import datetime, timezone
 from i18nmail import Mailer, Shop, StrictModeError
@@ -245,14 +248,15 @@ except StrictModeError as exc:
     print("strict:", [f.message for f in exc.fallbacks])
 lax = Mailer(shop, templates="emails/templates", catalogs="emails/catalogs")
 context = {k: v for k, v in lax.scenario("refund_partial").sample().items() if k != "currency"}
-email = lax.render("refund_partial", locale="de-DE", context=context, now=now)
+email = lax.render("refund_partial", locale="en-US", context=context, now=now)
 print("money:", email.text.split("\\n")[2], email.fallbacks)
 print("sender:", email.to_message(recipient="emma@example.org")["From"])
 """
     result = walked.python(code)
     assert result.returncode == 0, result.stderr
     assert "strict: [" in result.stdout and "We have refunded %(amount)s for these items:" in result.stdout
-    assert re.search(r"money: .*298,00\xa0SEK.* \(\)$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^money: We have refunded SEK\xa0?298\.00 for these items: \(\)$", result.stdout,
+                     re.MULTILINE), result.stdout
     assert "sender: Nordic Home <help@nordichome.se>" in result.stdout
 
 
