@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
-from .formatting import coerce_amount, normalise_currency
+from .formatting import coerce_amount, currency_digits, normalise_currency
 
 __all__ = [
     "COMMON_FIELDS",
@@ -145,7 +145,16 @@ def _count(value: object, conv: _Conversion) -> int:
 
 
 def _money(value: object, conv: _Conversion) -> Decimal:
-    return coerce_amount(value, conv.currency)
+    amount = coerce_amount(value, conv.currency)
+    if amount < 0:
+        raise ValueError(f"must not be negative, got {amount}; an amount in an email is what the "
+                         "customer gets back or pays")
+    digits = currency_digits(conv.currency)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > digits:
+        raise ValueError(f"{amount} has more decimals than {conv.currency} has ({digits}); "
+                         "round it the way your books do before rendering")
+    return amount
 
 
 def _percent(value: object, conv: _Conversion) -> Decimal:
@@ -250,7 +259,8 @@ def _items(value: object, conv: _Conversion) -> list[Item]:
             raise TypeError(f"item {index}: expected an object with name and quantity")
         unknown = set(raw) - {"name", "quantity", "price"}
         if unknown:
-            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}")
+            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}; an item has name, "
+                             "quantity (default 1) and price (optional); put other details into the name")
         try:
             name = _line(raw["name"], conv)
             quantity = _count(raw.get("quantity", 1), conv)
