@@ -289,8 +289,9 @@ def override(layers: Layers, locale: str, msgid: str, *, context: str | None = N
 
     The entry is prefilled with *translation*, else with the lower layers'
     translation of that language (edit it in the ``.po``), else left empty.
-    The shop's catalog is created when missing, and the shop's
-    ``messages.pot`` is re-extracted so ``update`` keeps the override.
+    The shop's catalog is created when missing, and the message is added to
+    the shop's ``messages.pot`` (which ``extract`` keeps listing it in while
+    the shop translates it), so ``update`` keeps the override.
     """
     ident = messages.catalog_id(locale)
     lower = lower_template(layers)
@@ -329,9 +330,33 @@ def override(layers: Layers, locale: str, msgid: str, *, context: str | None = N
         entry.flags.remove("fuzzy")
     po.sort(key=lambda e: (e.msgid, e.msgctxt or ""))
     messages._atomic_write(path, _po_text(po))
-    extract(layers)
+    _add_to_template(layers, message)
     line = _line_of(path, key)
     return OverrideResult(str(path), line, key[0], key[1], text, created)
+
+
+def _add_to_template(layers: Layers, message: Message) -> None:
+    """List *message* in the shop's ``messages.pot``, leaving every other entry as it is.
+
+    (Re-extracting here would need the shop's templates folder, which a
+    command given only ``--catalogs`` does not know.)
+    """
+    path = messages.pot_path(layers.catalogs)
+    if not path.is_file():
+        messages.write_catalog(layers.header(), path, template=True)
+    pot = polib.pofile(str(path), wrapwidth=_WIDTH)
+    key = _key(message)
+    if pot.find(key[1], msgctxt=key[0] if key[0] is not None else False) is not None:
+        return
+    entry = polib.POEntry(msgid=key[1], msgctxt=key[0], msgstr="",
+                          occurrences=[(f, str(n)) for f, n in message.locations],
+                          comment="\n".join(message.auto_comments), flags=list(message.flags))
+    if isinstance(message.id, (list, tuple)):
+        entry.msgid_plural = message.id[1]
+        entry.msgstr_plural = {0: "", 1: ""}
+    pot.append(entry)
+    pot.sort(key=lambda e: (e.msgid, e.msgctxt or ""))
+    messages._atomic_write(path, _po_text(pot))
 
 
 def _nplurals(po: polib.POFile) -> int:

@@ -26,12 +26,11 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +50,15 @@ from .exceptions import (
     StrictModeError,
     TemplateError,
     UnknownScenarioError,
+)
+from .folders import (
+    STRICT_KINDS,
+    Folders,
+    builtin_catalogs,
+    builtin_templates,
+    layer_roots,
+    plain_undefined,
+    template_frame,
 )
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
@@ -73,51 +81,6 @@ MAX_SUBJECT = 150
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
-
-
-#: One folder or several, searched in the order given (before the built-in one).
-Folders = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
-#: Fallback kinds that make a strict render fail: a sentence or catalog from
-#: another language, a catalog that did not load, a guessed currency.
-STRICT_KINDS = frozenset({"message", "catalog", "currency"})
-
-
-def layer_roots(folders: Folders) -> tuple[Path, ...]:
-    """*folders* (one path, a list of paths, or ``None``) as a tuple of paths.
-
-    >>> layer_roots("shop/templates"), layer_roots(None)
-    ((PosixPath('shop/templates'),), ())
-    >>> layer_roots(["shop/a", "pack/b"])
-    (PosixPath('shop/a'), PosixPath('pack/b'))
-    """
-    if folders is None:
-        return ()
-    if isinstance(folders, (str, os.PathLike)):
-        return (Path(folders),)
-    if isinstance(folders, bytes) or not isinstance(folders, Sequence):
-        raise TypeError("templates/catalogs must be a folder or a list of folders")
-    return tuple(Path(f) for f in folders)
-
-
-def _data_dir(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / name  # an installed wheel
-    if packaged.is_dir():
-        return packaged
-    source = here.parent / name  # a source checkout or editable install
-    if source.is_dir():
-        return source
-    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
-
-
-def builtin_templates() -> Path:
-    """The folder of templates shipped with i18nmail."""
-    return _data_dir("templates")
-
-
-def builtin_catalogs() -> Path:
-    """The folder of catalogs shipped with i18nmail."""
-    return _data_dir("catalogs")
 
 
 @dataclass
@@ -252,10 +215,20 @@ class RefundWindow:
 class Mailer:
     """Renders every scenario in every supported locale.
 
-    ``templates`` and ``catalogs`` name a shop's own folders, searched before
-    the built-in ones (a shop overrides one sentence or one template and keeps
-    the rest). ``auto_reload`` re-reads changed catalogs and templates on the
-    next render (the preview server turns it on).
+    ``templates`` and ``catalogs`` name a shop's own folders (one, or a list
+    searched in the order given), searched before the built-in ones (a shop
+    overrides one sentence or one template and keeps the rest).
+    ``auto_reload`` re-reads changed catalogs and templates on the next render
+    (the preview server turns it on).
+
+    ``strict=True`` is for production: a render whose email would carry a
+    fallback of a kind in :data:`~i18nmail.folders.STRICT_KINDS` (a sentence
+    from another language, a catalog that did not load, a currency guessed
+    from the customer's country) raises :class:`StrictModeError` listing every
+    fallback, and a shop with placeholder addresses is refused at once. A
+    whole email in the default language (an unknown locale) or another
+    country's holidays are still recorded, not refused. :meth:`validate`
+    checks everything before the first render.
     """
 
     def __init__(
@@ -500,17 +473,17 @@ class Mailer:
             raise TemplateError(exc.message or "syntax error", scenario=declared.id,
                                 path=exc.filename or self.template_path(name), lineno=exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
-            where, line = _template_frame(exc.__traceback__, self.template_path(name))
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
             raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=where,
                                 lineno=line) from None
         except jinja2.UndefinedError as exc:
-            where, line = _template_frame(exc.__traceback__, self.template_path(name))
-            raise TemplateError(f"undefined value: {_plain_undefined(exc.message)}", scenario=declared.id,
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"undefined value: {plain_undefined(exc.message)}", scenario=declared.id,
                                 path=where, lineno=line) from None
         except TemplateError as exc:
             if exc.path is not None:
                 raise
-            where, line = _template_frame(exc.__traceback__, self.template_path(name))
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
             raise TemplateError(str(exc), scenario=declared.id, path=where, lineno=line) from None
         except (RenderError, ContextError):
             raise
@@ -570,34 +543,6 @@ class Mailer:
         from .validation import validate_mailer
 
         return validate_mailer(self, locales, now=now)
-
-
-def _template_frame(tb: TracebackType | None, default: str) -> tuple[str, int | None]:
-    """The innermost template file and line in *tb* (Jinja maps its frames to
-    template lines), else *default* without a line."""
-    found: tuple[str, int | None] = (default, None)
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2") and os.path.isfile(filename):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-_MODULE_ATTR = re.compile(r"^'jinja2\.environment\.TemplateModule object' has no attribute '([^']*)'$")
-
-
-def _plain_undefined(message: str | None) -> str:
-    """Jinja's undefined-value message, without its internals.
-
-    >>> _plain_undefined("'jinja2.environment.TemplateModule object' has no attribute 'itemz'")
-    "no macro 'itemz' in the imported components (ui.*, common.*)"
-    """
-    text = message or "undefined"
-    found = _MODULE_ATTR.match(text)
-    if found:
-        return f"no macro {found.group(1)!r} in the imported components (ui.*, common.*)"
-    return text
 
 
 def _stat(path: Path) -> os.stat_result | None:

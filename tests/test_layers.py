@@ -186,3 +186,14 @@ def test_written_files_follow_the_umask(shop: Layers, mask: int) -> None:
                messages.po_path(shop.catalogs, "nl"), messages.po_path(shop.catalogs, "sv").with_suffix(".mo")]
     assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(0o666 & ~mask)}
     assert not [p for p in shop.catalogs.rglob(".*.tmp")]
+
+
+def test_override_without_the_templates_folder_keeps_the_shops_own_messages(shop: Layers) -> None:
+    """`override` given only the catalogs folder adds its message to the .pot and drops nothing from it."""
+    layers.extract(shop)
+    catalogs_only = Layers(shop.catalogs, None, shop.lower_templates, shop.lower_catalogs)
+    layers.override(catalogs_only, "sv", "Your parcel is on its way.", translation="Paketet är på väg!")
+    pot = messages.pot_path(shop.catalogs).read_text("utf-8")
+    assert 'msgid "We will tell you when it is back in stock."' in pot
+    assert 'msgid "Your parcel is on its way."' in pot
+    assert layers.extract(shop, check=True).stale is False  # type: ignore[union-attr]
