@@ -120,6 +120,10 @@ class _EntryLines:
     def line(self, path: str, message: str | None) -> int:
         if not message or not path.endswith(".po"):
             return 0
+        entry = self._entry(path, message)
+        return int(entry.linenum) if entry is not None else 0
+
+    def _entry(self, path: str, message: str) -> polib.POEntry | None:
         if path not in self._files:
             try:
                 self._files[path] = polib.pofile(path)
@@ -127,12 +131,22 @@ class _EntryLines:
                 self._files[path] = None
         po = self._files[path]
         if po is None:
-            return 0
+            return None
         context, sep, msgid = message.partition("|")
         if not sep:
             context, msgid = "", message
-        entry = po.find(msgid, msgctxt=context or False)
-        return int(entry.linenum) if entry is not None else 0
+        return po.find(msgid, msgctxt=context or False)
+
+    def reference(self, pots: Iterable[Path], message: str | None) -> str:
+        """Where a message is used (``file:line`` of its first ``#:`` reference), or ``""``."""
+        if not message:
+            return ""
+        for pot in pots:
+            entry = self._entry(str(pot), message) if pot.is_file() else None
+            if entry is not None and entry.occurrences:
+                name, line = entry.occurrences[0]
+                return f"{name}:{line}"
+        return ""
 
 
 def _shop_catalog(mailer: Mailer, locale: str | None) -> str:
@@ -150,8 +164,10 @@ def _fallback_problem(mailer: Mailer, item: Fallback, lines: _EntryLines, scenar
         path = found.group("path") if found else _shop_catalog(mailer, item.locale)
         if path.endswith(".mo") and Path(path).with_suffix(".po").is_file():
             path = str(Path(path).with_suffix(".po"))
+        used = lines.reference([root / "messages.pot" for root in mailer.catalog_roots], item.message)
         return Problem(path, lines.line(path, item.message), "message-fallback",
-                       f"{item.message!r}: {item.detail}", scenario, locale)
+                       f"{item.message!r}: {item.detail}" + (f" (used at {used})" if used else ""),
+                       scenario, locale)
     if item.kind == "currency":
         path = next((s.path for s in mailer.scenarios() if s.id == scenario), scenario)
         return Problem(path, 0, "currency-guessed", item.detail, scenario, locale)
