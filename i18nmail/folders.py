@@ -1,10 +1,10 @@
-"""Where templates and catalogs come from: the built-in folders and a shop's layers.
+"""A shop's layers of templates and catalogs, and errors traced back to them.
 
 A :class:`~i18nmail.render.Mailer` searches a stack of folders, the shop's
-first (one folder or a list, in the order given) and the built-in ones last.
-This module finds the built-in folders in a wheel or a checkout, turns the
-``templates=``/``catalogs=`` arguments into that stack, and maps a template
-error back to the file of the layer it came from.
+first (one folder or a list, in the order given) and the built-in ones
+(:mod:`i18nmail.data`) last. This module turns the ``templates=``/
+``catalogs=`` arguments into that stack, names the fallbacks a strict render
+refuses, and maps a template error back to the file of the layer it came from.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from .exceptions import RenderError
-
-__all__ = ["STRICT_KINDS", "Folders", "builtin_catalogs", "builtin_templates", "layer_roots",
-           "plain_undefined", "template_frame"]
+__all__ = ["STRICT_KINDS", "Folders", "layer_roots", "plain_undefined", "template_frame"]
 
 #: One folder or several, searched in the order given (before the built-in one).
 Folders = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
@@ -42,27 +39,6 @@ def layer_roots(folders: Folders) -> tuple[Path, ...]:
     if isinstance(folders, bytes) or not isinstance(folders, Sequence):
         raise TypeError("templates/catalogs must be a folder or a list of folders")
     return tuple(Path(f) for f in folders)
-
-
-def _data_dir(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / name  # an installed wheel
-    if packaged.is_dir():
-        return packaged
-    source = here.parent / name  # a source checkout or editable install
-    if source.is_dir():
-        return source
-    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
-
-
-def builtin_templates() -> Path:
-    """The folder of templates shipped with i18nmail."""
-    return _data_dir("templates")
-
-
-def builtin_catalogs() -> Path:
-    """The folder of catalogs shipped with i18nmail."""
-    return _data_dir("catalogs")
 
 
 def template_frame(tb: TracebackType | None, default: str) -> tuple[str, int | None]:

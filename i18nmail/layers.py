@@ -67,7 +67,7 @@ class Layers:
     def build(cls, templates: Sequence[Path], catalogs: Sequence[Path], *, project: str = "shop emails",
               contact: str = "") -> Layers:
         """Layers from the folders of a ``Mailer`` (shop's first); built-ins appended."""
-        from .render import builtin_catalogs, builtin_templates
+        from .data import builtin_catalogs, builtin_templates
 
         if not catalogs:
             raise MessagesError("a shop's catalog tools need the shop's own catalogs folder (--catalogs DIR)")

@@ -44,6 +44,7 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
+from .data import builtin_catalogs, builtin_templates
 from .exceptions import (
     ContextError,
     RenderError,
@@ -51,15 +52,7 @@ from .exceptions import (
     TemplateError,
     UnknownScenarioError,
 )
-from .folders import (
-    STRICT_KINDS,
-    Folders,
-    builtin_catalogs,
-    builtin_templates,
-    layer_roots,
-    plain_undefined,
-    template_frame,
-)
+from .folders import STRICT_KINDS, Folders, layer_roots, plain_undefined, template_frame
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, primary_zone
