@@ -23,8 +23,6 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .formatting import normalise_currency
-
 __all__ = ["DEFAULT_REFUND_DAYS", "PLACEHOLDER_DOMAINS", "RefundPolicy", "Shop"]
 
 #: Business days from "refund issued" to "money visible", per refund method.
@@ -180,6 +178,8 @@ class Shop:
             raise ValueError("Shop.subject_limit must be between 10 and 200 characters")
         object.__setattr__(self, "closures", tuple(self.closures))
         if self.currency is not None:
+            from .formatting import normalise_currency  # formatting is heavy; config stays light
+
             object.__setattr__(self, "currency", normalise_currency(self.currency))
         if isinstance(self.locales, str) or not all(isinstance(t, str) for t in self.locales):
             raise TypeError("Shop.locales must be a list of locale tags, e.g. ['sv', 'nb', 'fi']")
