@@ -22,6 +22,7 @@ refund_policy_url = "https://nordichome.se/returns"
 website_url = "https://nordichome.se"
 brand_colour = "#0a7d5a"
 currency = "SEK"
+country = "SE"
 locales = ["sv", "nb"]
 signature_title = { en = "Customer care", sv = "Kundtjänst" }
 """

@@ -20,7 +20,7 @@ CONTEXT = {"customer_name": "Emma", "order_number": "10437", "refund_amount": "1
 
 def shop(**changes: object) -> Shop:
     """A shop with real (non-placeholder) addresses."""
-    return Shop(name="Nordic Home", **{**REAL, **changes})  # type: ignore[arg-type]
+    return Shop(name="Nordic Home", country="SE", **{**REAL, **changes})  # type: ignore[arg-type]
 
 
 def override_template(root: Path, scenario: str, old: str, new: str) -> Path:
