@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["DEFAULT_REFUND_DAYS", "PLACEHOLDER_DOMAINS", "RefundPolicy", "Shop"]
+__all__ = ["DEFAULT_REFUND_DAYS", "PLACEHOLDER_DOMAINS", "RefundPolicy", "Shop", "is_placeholder_domain"]
 
 #: Business days from "refund issued" to "money visible", per refund method.
 #: ``(0, 0)`` means at once. Card and bank figures follow the seed articles
