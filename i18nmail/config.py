@@ -124,8 +124,8 @@ class Shop:
     ``closures`` are extra dates the shop does not process refunds.
 
     ``currency`` (ISO 4217) is the money default when a render's context has
-    no ``currency``; without it the customer's country decides and the guess
-    is recorded as a fallback. ``signature_title`` is one title, or one per
+    no ``currency``; without it the customer's country decides, and when only
+    the locale named that country the guess is recorded as a fallback. ``signature_title`` is one title, or one per
     language (``{"en": "Customer care", "sv": "Kundtjänst"}``; the customer's
     catalog chain picks, then ``en``). ``locales`` are the shop's markets
     (catalog ids or BCP 47 tags): the preview and ``Mailer.validate`` show

@@ -432,9 +432,12 @@ class Mailer:
             except (TypeError, ValueError) as exc:
                 raise ContextError(str(exc), scenario=declared.id, field="country") from None
         country, guessed = self.customer_country(match, given)
-        # Money: the context's currency, else the shop's, else the customer's
-        # country's (a guess, recorded below when the email shows an amount).
-        currency_guessed = self.shop.currency is None and not (
+        # Money: the context's currency, else the shop's, else that of the
+        # customer's country. A country the context or the shop names is data;
+        # one read off the locale ("de-DE" -> euros for a shop selling in SEK)
+        # is a guess, recorded below when the email shows an amount.
+        from_locale = not given and not (self.shop.country and not (match.region and match.region.isalpha()))
+        currency_guessed = self.shop.currency is None and from_locale and not (
             isinstance(context, Mapping) and context.get("currency"))
         default_currency = self.shop.currency or _territory_currency(country, now.date())
         values = declared.convert(context, self.shop, default_currency)
@@ -448,7 +451,7 @@ class Mailer:
             fallbacks.append(Fallback(
                 kind="currency", locale=match.tag,
                 detail=f"no currency in the context and no Shop.currency; used {default_currency}, "
-                       f"the currency of the customer's country {country or '(unknown)'}"))
+                       f"the currency of {country or '(unknown)'}, the country the locale names"))
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
