@@ -1,10 +1,12 @@
-"""The catalog commands of the ``i18nmail`` CLI: extract, update, init, compile, stats, check.
+"""The catalog commands of the ``i18nmail`` CLI: extract, update, init, compile, stats, override, validate.
 
-Thin wrappers: each command calls :mod:`i18nmail.messages` or
-:mod:`i18nmail.checks` and prints the report. They work on the folders given
-with the group options ``--templates``/``--catalogs``, else on the built-in
-``templates/`` and ``catalogs/`` (the repository's top-level folders in a
-checkout). Exit codes: 0 success, 1 findings or a failed step, 2 usage errors.
+Thin wrappers: each command calls :mod:`i18nmail.messages` (the built-in
+folders), :mod:`i18nmail.layers` (a shop's folder on top of them) or
+:mod:`i18nmail.validation` and prints the report. They work on the first
+``--templates``/``--catalogs`` folder given (before or after the verb), else
+on the built-in ``templates/`` and ``catalogs/`` (the repository's top-level
+folders in a checkout). ``check`` lives in :mod:`i18nmail.check_cli`. Exit
+codes: 0 success, 1 findings or a failed step, 2 usage errors.
 
 :func:`add_commands` registers them on the ``main`` group in ``cli.py``.
 """
@@ -86,7 +88,10 @@ def extract_command(settings: Any, check: bool) -> None:
     """Extract the messages of the templates into CATALOGS/messages.pot.
 
     Output is stable: on unchanged templates the file is left untouched. A
-    template with a syntax error fails with its file and line.
+    template with a syntax error fails with its file and line. In a shop's
+    folder (--catalogs DIR) the .pot holds the messages of the shop's
+    templates (#: naming the shop's files) and the built-in sentences the
+    shop's catalogs override.
     """
     templates, catalogs = _folders(settings, writing=True)
     shop_layers = _layers(settings)
@@ -122,6 +127,9 @@ def update_command(settings: Any, locales: tuple[str, ...]) -> None:
 
     A changed source sentence keeps its old translation, marked fuzzy, with
     the previous msgid for the translator; removed messages become obsolete.
+    In a shop's folder a message a lower layer (the built-in catalogs) still
+    uses is never made obsolete, and a language the package lacks also gets
+    every new built-in message.
     """
     _templates, catalogs = _folders(settings, writing=True)
     shop_layers = _layers(settings)
@@ -149,7 +157,9 @@ def init_command(settings: Any, locale: str) -> None:
     """Start the catalog of a new language LOCALE (sv, pt_BR, zh_Hans ...).
 
     The header gets the language's CLDR plural rule; an existing catalog is
-    never overwritten.
+    never overwritten. In a shop's folder the catalog is prefilled from the
+    built-in translation of LOCALE; for a language the package lacks it holds
+    every message the emails use, built-in and the shop's own.
     """
     _templates, catalogs = _folders(settings, writing=True)
     shop_layers = _layers(settings)
@@ -226,7 +236,7 @@ def override_command(settings: Any, locale: str, msgid: str, msgctxt: str | None
 
     Copies the message (context, comments, references) into
     CATALOGS/LOCALE/LC_MESSAGES/messages.po, prefilled with the built-in
-    translation (or --translation), and re-extracts the shop's messages.pot
+    translation (or --translation), and lists it in the shop's messages.pot
     so `update` keeps it. Needs --catalogs DIR.
     """
     shop_layers = _layers(settings)
