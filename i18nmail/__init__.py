@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .config import RefundPolicy, Shop
     from .exceptions import (
         CatalogError,
+        ConfigError,
         ContextError,
         HolidayDataUnavailable,
         I18nMailError,
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "BusinessCalendar": "businessdays", "Window": "businessdays",
     "RefundPolicy": "config", "Shop": "config",
-    "CatalogError": "exceptions", "ContextError": "exceptions", "HolidayDataUnavailable": "exceptions",
+    "CatalogError": "exceptions", "ConfigError": "exceptions", "ContextError": "exceptions",
+    "HolidayDataUnavailable": "exceptions",
     "I18nMailError": "exceptions", "LocaleError": "exceptions", "RenderError": "exceptions",
     "StrictModeError": "exceptions", "TemplateError": "exceptions", "UnknownScenarioError": "exceptions",
     "Formatter": "formatting", "RenderedEmail": "message",
@@ -63,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BusinessCalendar",
     "CatalogError",
+    "ConfigError",
     "ContextError",
     "Fallback",
     "Formatter",

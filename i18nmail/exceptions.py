@@ -5,6 +5,7 @@ so ``except ValueError`` around a render with bad data works as expected::
 
     I18nMailError
      +-- LocaleError(ValueError)            a locale string that cannot be used
+     +-- ConfigError(ValueError)            a setting a strict Mailer refuses (placeholder addresses)
      +-- CatalogError(OSError)              a .po/.mo file that cannot be loaded
      +-- RenderError                         a render that cannot produce a whole email
      |    +-- UnknownScenarioError(LookupError)
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "CatalogError",
+    "ConfigError",
     "ContextError",
     "HolidayDataUnavailable",
     "I18nMailError",
@@ -78,6 +80,16 @@ class LocaleError(I18nMailError, ValueError):
     def __init__(self, message: str, *, locale: object = None) -> None:
         super().__init__(message)
         self.locale = locale
+
+
+class ConfigError(I18nMailError, ValueError):
+    """Settings that cannot be used as given, such as a ``Shop`` whose links and
+    address still point at reserved example domains under ``strict=True``.
+    ``problems`` lists each setting."""
+
+    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message + "".join(f"\n  {p}" for p in self.problems))
 
 
 class CatalogError(I18nMailError, OSError):

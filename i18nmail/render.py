@@ -47,6 +47,7 @@ from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
 from .exceptions import (
+    ConfigError,
     ContextError,
     RenderError,
     StrictModeError,
@@ -246,9 +247,8 @@ class Mailer:
                 raise RenderError(f"no such folder: {root}")
         self.strict = strict
         if strict and self.shop.placeholder_settings():
-            raise ValueError("strict mode: the shop still uses placeholder settings; set them in "
-                             "Shop(...) or [tool.i18nmail.shop]:\n  "
-                             + "\n  ".join(self.shop.placeholder_settings()))
+            raise ConfigError("strict mode: the shop still uses placeholder settings; set them in "
+                              "Shop(...) or [tool.i18nmail.shop]:", problems=self.shop.placeholder_settings())
         self.auto_reload = auto_reload
         self.pseudo = pseudo
         self._pseudo: tuple[tuple[tuple[int, int] | None, ...], LoadedCatalog] | None = None

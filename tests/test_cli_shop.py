@@ -139,3 +139,11 @@ def test_preview_can_be_limited_to_the_shops_locales() -> None:
     mailer = Mailer(pseudo=True)
     assert PreviewApp(mailer, only=["sv-SE", "nb", "fi"]).locales() == ["fi", "nb", "sv"]
     assert "en-XA" in PreviewApp(mailer).locales()
+
+
+def test_strict_with_the_example_shop_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--strict without real shop settings exits 1 naming each placeholder setting, no traceback."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--strict", "-l", "sv"])
+    assert result.exit_code == 1 and "placeholder" in result.output and "help_centre_url" in result.output
+    assert "Traceback" not in result.output

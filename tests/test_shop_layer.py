@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from i18nmail import Mailer, Shop, StrictModeError, TemplateError
+from i18nmail import ConfigError, Mailer, Shop, StrictModeError, TemplateError
 from i18nmail.render import builtin_templates
 from tests.catalog_builders import po_text, write_po
 
@@ -68,7 +68,7 @@ def test_strict_mode_raises_listing_every_fallback(tmp_path: Path, now: datetime
 
 def test_strict_mode_refuses_placeholder_shop_settings() -> None:
     """Mailer(strict=True) with the example shop's .example addresses raises, naming each setting."""
-    with pytest.raises(ValueError, match="help_centre_url") as caught:
+    with pytest.raises(ConfigError, match="help_centre_url") as caught:
         Mailer(Shop(), strict=True)
     assert "support_email" in str(caught.value)
     assert Shop(support_email="a@b.example.com").placeholder_settings()[0].startswith("Shop.support_email")
