@@ -124,7 +124,7 @@ def test_text_fields_accept_integers(now: datetime) -> None:
 
 
 def test_runtime_template_errors_name_the_layer_file_and_line(tmp_path: Path, now: datetime) -> None:
-    """An undefined value or a misspelt macro in a shop override names the shop's file and line (trial A11)."""
+    """An undefined value, a misspelt macro or gettext keyword in a shop override names the shop's file and line (A11)."""
     path = override_template(tmp_path, "refund_approved", "{{ ui.greeting() }}",
                              "{{ ui.greeting() }}\n{{ ui.p(item.name) }}")
     with pytest.raises(TemplateError) as caught:
@@ -134,6 +134,11 @@ def test_runtime_template_errors_name_the_layer_file_and_line(tmp_path: Path, no
     with pytest.raises(TemplateError, match="no macro 'itemz'") as caught:
         Mailer(shop(), templates=tmp_path).render("refund_approved", locale="en", context=CONTEXT, now=now)
     assert caught.value.lineno == line_containing(path, "itemz")
+    path.write_text(path.read_text("utf-8").replace("ui.itemz([])", '_("Order %(order)s", ordr=order_number)'),
+                    "utf-8")
+    with pytest.raises(TemplateError, match="needs the variable 'order'") as caught:
+        Mailer(shop(), templates=tmp_path).render("refund_approved", locale="en", context=CONTEXT, now=now)
+    assert (caught.value.path, caught.value.lineno) == (str(path), line_containing(path, "ordr="))
 
 
 def test_a_damaged_mo_falls_back_to_the_po_beside_it(tmp_path: Path, now: datetime) -> None:
