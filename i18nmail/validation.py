@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Problem", "ValidationReport", "validate_mailer"]
 
-_PATH_IN_DETAIL = re.compile(r"^(?P<path>/[^:]+\.(?:po|mo)): ")
+_PATH_IN_DETAIL = re.compile(r"^(?P<path>[^:\s][^:]*\.(?:po|mo)): ")
 
 
 @dataclass(frozen=True, order=True)

@@ -162,8 +162,11 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, now: 
     override_template(templates, "refund_approved", "{{ ui.greeting() }}",
                       '{{ ui.greeting() }}\n{{ ui.p(_("Only in English so far.")) }}')
     bad_po = write_po(catalogs, "nb", po_text('msgid "a"\nmsgstr "b"\nthis is not po\n', lang="nb"))
+    sv_po = write_po(catalogs, "sv", po_text('msgctxt "greeting"\nmsgid "Hi %(name)s,"\nmsgstr "Hej %(namn)s,"\n'))
     report = Mailer(shop(), templates=templates, catalogs=catalogs).validate(["sv", "nb"], now=now)
     assert not report.ok
+    rejected = [p for p in report.problems if "placeholders differ" in p.message]
+    assert rejected and {(p.path, p.line) for p in rejected} == {(str(sv_po), line_containing(sv_po, 'msgctxt "greeting"'))}
     found = {(p.code, p.path, p.line) for p in report.problems}
     assert ("template-syntax", str(broken), line_containing(broken, "ui.greeting(")) in found
     assert any(p.code == "catalog-load" and p.path == str(bad_po) and p.line for p in report.problems)
