@@ -12,7 +12,13 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -
 SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext
 SYSTEM_COMMANDS := chromium msgfmt
 
-.PHONY: demo test venv system-deps bench check lint clean
+# The oldest Django that pyproject.toml allows; `make test` runs the Django
+# tests on it too, from a --target folder beside the venv (the newest comes
+# with the venv itself).
+DJANGO_OLDEST := $(shell sed -n 's/.*"django>=\([0-9.]*\)".*/\1/p' pyproject.toml | head -1)
+DJANGO_OLDEST_DIR := $(VENV)/django-$(DJANGO_OLDEST)
+
+.PHONY: demo test test-django-oldest venv system-deps bench check lint clean
 
 demo: venv
 	$(BIN)/i18nmail render order_cancelled_out_of_stock --sample --locale en --format text
@@ -24,6 +30,14 @@ demo: venv
 
 test: venv system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-django-oldest
+
+test-django-oldest: venv
+	@test -d $(DJANGO_OLDEST_DIR)/django || $(BIN)/python -m pip install --quiet --no-deps \
+	  --target $(DJANGO_OLDEST_DIR) 'django==$(DJANGO_OLDEST).*'
+	@PYTHONPATH=$(DJANGO_OLDEST_DIR) $(BIN)/python -c 'import django; print("Django", django.get_version())'
+	PYTHONPATH=$(DJANGO_OLDEST_DIR) $(BIN)/python -m pytest -p no:cacheprovider -q \
+	  tests/test_django.py tests/test_django_quickstart.py
 
 venv: $(STAMP)
 
