@@ -12,8 +12,11 @@ Everything here is plain Python; the pytest fixtures at the bottom load when a
   that types an ordinary space still matches;
 - :func:`render_all` and :func:`assert_all_render`: every scenario in every
   locale with its sample data, all failures reported in one go;
-- :class:`RecordingTransport`: an in-memory transport that keeps every message
-  it is given, and can be told to fail the next sends.
+- :class:`RecordingTransport`: an in-memory transport for the delivery
+  ``Outbox`` that keeps every message it is given and can be told to fail the
+  next sends;
+- :class:`SMTPSink`: a real SMTP server (aiosmtpd) on loopback that keeps
+  every message it receives, for end-to-end tests.
 
 >>> assert_text_contains("Summa: 599,00\\xa0kr", "599,00 kr")
 >>> same_text("10:00\\u202fAM", "10:00 AM")
@@ -27,19 +30,29 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import message_from_bytes
 from email.message import EmailMessage, Message
+from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from .config import Shop
 from .exceptions import I18nMailError
 from .message import RenderedEmail
 from .render import Mailer
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .delivery import Delivery
+
 __all__ = [
     "FIXED_NOW",
+    "Received",
+    "Recorded",
     "RecordingTransport",
     "RenderFailure",
+    "SMTPSink",
     "ShopLayer",
     "assert_all_render",
     "assert_no_fallbacks",
@@ -284,50 +297,232 @@ class ShopLayer:
 # -- a transport that keeps what it is given ---------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class Recorded:
+    """One message a :class:`RecordingTransport` accepted: the envelope and the parsed message."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    raw: bytes
+    message: EmailMessage
+
+
 class RecordingTransport:
-    """An in-memory transport: keeps every message sent, in order, thread-safely.
+    """An in-memory transport for :class:`~i18nmail.delivery.Outbox`: keeps what it is given.
 
-    ``fail_next(exc, times=n)`` makes the next *n* sends raise *exc* (a
-    transient or permanent delivery error, as a test wants) before recording
-    resumes.
+    It has the ``send(message, *, sender, recipients) -> Delivery`` and
+    ``close()`` of :class:`i18nmail.delivery.Transport`, so an ``Outbox`` runs
+    unchanged on it. Thread-safe. ``fail_next(reply, transient=..., times=n)``
+    makes the next *n* sends fail with that server reply (``"451 4.3.0 busy"``
+    or ``"550 5.1.1 no such user"``) before recording resumes.
 
-    >>> from email.message import EmailMessage
     >>> transport = RecordingTransport()
-    >>> msg = EmailMessage(); msg["To"] = "a@example.com"; msg["Subject"] = "Hej"
-    >>> transport.send(msg)
-    >>> [m["Subject"] for m in transport.messages], transport.recipients()
+    >>> transport.send(b"Subject: Hej\\r\\nTo: a@example.com\\r\\n\\r\\nbody\\r\\n", sender="shop@example.com",
+    ...                recipients=["a@example.com"]).status
+    'sent'
+    >>> [m.message["Subject"] for m in transport.sent], transport.recipients()
     (['Hej'], ['a@example.com'])
+    >>> transport.fail_next("550 5.1.1 no such user")
+    >>> transport.send(b"Subject: x\\r\\n\\r\\n", sender="shop@example.com", recipients=["b@example.com"]).reply
+    '550 5.1.1 no such user'
     """
 
-    messages: list[EmailMessage] = field(default_factory=list)
-    _failures: list[BaseException] = field(default_factory=list, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    pool_size = 1
 
-    def send(self, message: EmailMessage) -> None:
-        """Record *message*, or raise the next queued failure."""
+    def __init__(self) -> None:
+        self.sent: list[Recorded] = []
+        self.attempts = 0
+        self._failures: list[tuple[str, bool]] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"RecordingTransport({len(self.sent)} sent)"
+
+    def send(self, message: bytes, *, sender: str, recipients: Sequence[str]) -> Delivery:
+        """Record *message* and answer ``250``, or answer the next queued failure."""
+        from .delivery import Delivery
+
+        if not recipients:
+            raise ValueError("no recipients")
         with self._lock:
+            self.attempts += 1
             if self._failures:
-                raise self._failures.pop(0)
-            self.messages.append(message)
+                reply, transient = self._failures.pop(0)
+                return Delivery("failed", reply, 1, transient=transient)
+            parsed = message_from_bytes(message, policy=default_policy)
+            assert isinstance(parsed, EmailMessage)
+            self.sent.append(Recorded(sender, tuple(recipients), bytes(message), parsed))
+            return Delivery("sent", "250 2.0.0 Ok: recorded", 1)
 
-    def fail_next(self, exc: BaseException, *, times: int = 1) -> None:
-        """Make the next *times* sends raise *exc*."""
+    def fail_next(self, reply: str, *, transient: bool = False, times: int = 1) -> None:
+        """Make the next *times* sends fail with *reply* (temporary if *transient*)."""
         with self._lock:
-            self._failures.extend([exc] * times)
+            self._failures.extend([(reply, transient)] * times)
 
     def close(self) -> None:
-        """Nothing to close; present so code can treat every transport alike."""
+        """Nothing to close."""
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """The parsed messages, in the order they were sent."""
+        with self._lock:
+            return [r.message for r in self.sent]
 
     def recipients(self) -> list[str]:
-        """Every ``To`` header recorded, in order."""
-        return [str(m["To"]) for m in self.messages]
+        """Every envelope recipient, in order."""
+        with self._lock:
+            return [rcpt for r in self.sent for rcpt in r.recipients]
 
     def clear(self) -> None:
         """Forget the recorded messages and queued failures."""
         with self._lock:
-            self.messages.clear()
+            self.sent.clear()
             self._failures.clear()
+            self.attempts = 0
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message an :class:`SMTPSink` accepted: the envelope and the raw bytes."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        """The message, parsed with the modern ``email`` policy."""
+        parsed = message_from_bytes(self.raw, policy=default_policy)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def message_id(self) -> str:
+        """The ``Message-ID`` header (headers only are parsed)."""
+        from email.parser import BytesHeaderParser
+
+        return str(BytesHeaderParser(policy=default_policy).parsebytes(self.raw).get("Message-ID", ""))
+
+
+class SMTPSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it accepts.
+
+    Use it as a context manager; ``url`` is the ``smtp://`` URL to give a
+    transport. ``refuse(address, reply, times=None)`` answers ``RCPT TO`` for
+    that address with *reply* (``"550 5.1.1 no such user"`` is permanent,
+    ``"451 4.3.0 try later"`` transient), forever or for the first *times*
+    attempts. Needs ``aiosmtpd`` (in the ``test`` extra).
+
+    >>> import smtplib
+    >>> with SMTPSink() as sink:
+    ...     with smtplib.SMTP(sink.host, sink.port) as smtp:
+    ...         _ = smtp.sendmail("shop@example.com", ["a@example.com"], b"Subject: Hej\\r\\n\\r\\nbody\\r\\n")
+    ...     [r.message["Subject"] for r in sink.received]
+    ['Hej']
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port or _free_port(host)
+        self._received: list[Received] = []
+        self._refusals: dict[str, list[Any]] = {}
+        self._rcpts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._controller: Any = None
+
+    @property
+    def url(self) -> str:
+        """``smtp://host:port`` for :class:`~i18nmail.delivery.SMTPTransport`."""
+        return f"smtp://{self.host}:{self.port}"
+
+    def refuse(self, address: str, reply: str, *, times: int | None = None) -> None:
+        """Answer ``RCPT TO:<address>`` with *reply*, always or for the first *times* attempts."""
+        with self._lock:
+            self._refusals[address.lower()] = [reply, times]
+
+    @property
+    def received(self) -> list[Received]:
+        """Every accepted message, in arrival order (a copy)."""
+        with self._lock:
+            return list(self._received)
+
+    def wait_for(self, count: int, *, timeout: float = 60.0) -> list[Received]:
+        """Wait until at least *count* messages arrived (``TimeoutError`` after *timeout* s)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.received
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(found)} of {count} messages arrived within {timeout:g} s")
+            time.sleep(0.05)
+
+    def rcpt_attempts(self, address: str) -> int:
+        """How many times a client offered *address* in ``RCPT TO``, accepted or not."""
+        with self._lock:
+            return self._rcpts.get(address.lower(), 0)
+
+    def _rcpt(self, address: str) -> str | None:
+        with self._lock:
+            self._rcpts[address.lower()] = self._rcpts.get(address.lower(), 0) + 1
+            rule = self._refusals.get(address.lower())
+            if rule is None:
+                return None
+            reply, times = rule
+            if times is not None:
+                if times <= 0:
+                    return None
+                rule[1] = times - 1
+            return str(reply)
+
+    def _store(self, sender: str, recipients: list[str], raw: bytes) -> None:
+        with self._lock:
+            self._received.append(Received(sender, tuple(recipients), raw))
+
+    def start(self) -> Self:
+        """Start serving in a background thread."""
+        from aiosmtpd.controller import Controller
+
+        sink = self
+
+        class Handler:
+            async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                                  rcpt_options: Any) -> str:
+                refusal = sink._rcpt(address)
+                if refusal is not None:
+                    return refusal
+                envelope.rcpt_tos.append(address)
+                return "250 2.1.5 Ok"
+
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                sink._store(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                return "250 2.0.0 Ok: queued"
+
+        self._controller = Controller(Handler(), hostname=self.host, port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def message_text(message: Message) -> str:

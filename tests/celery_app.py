@@ -1,0 +1,42 @@
+"""The Celery app the engine tests run in real worker processes, configured from the environment.
+
+``TEST_BROKER_URL``, ``TEST_SMTP_URL`` and ``TEST_JOURNAL_URL`` name the
+redis-server and SMTP sink the test started; ``TEST_VISIBILITY_TIMEOUT`` is
+short so a killed worker's tasks come back within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_ready
+
+import i18nmail.celery
+
+app = Celery("i18nmail-tests", broker=os.environ["TEST_BROKER_URL"])
+app.conf.update(
+    broker_connection_retry_on_startup=True,
+    task_ignore_result=True,
+    worker_prefetch_multiplier=4,
+    broker_transport_options={
+        "visibility_timeout": float(os.environ.get("TEST_VISIBILITY_TIMEOUT", "600")),
+        "unacked_restore_interval": 1,
+    },
+)
+send_email = i18nmail.celery.register(
+    app,
+    smtp=os.environ["TEST_SMTP_URL"],
+    journal=os.environ["TEST_JOURNAL_URL"],
+    retry_backoff=0.2,
+    retry_backoff_max=1.0,
+)
+logging.getLogger("i18nmail.celery").setLevel(logging.INFO)
+
+
+@worker_ready.connect
+def _announce(**_: Any) -> None:
+    Path(os.environ["TEST_READY_FILE"]).write_text(str(os.getpid()), "utf-8")
