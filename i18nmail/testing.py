@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FIXED_NOW",
     "Received",
-    "Recorded",
     "RecordingTransport",
     "RenderFailure",
     "SMTPSink",
@@ -298,13 +297,26 @@ class ShopLayer:
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """One message a :class:`RecordingTransport` accepted: the envelope and the parsed message."""
+class Received:
+    """One message a :class:`RecordingTransport` or an :class:`SMTPSink` accepted: envelope and raw bytes."""
 
     sender: str
     recipients: tuple[str, ...]
     raw: bytes
-    message: EmailMessage
+
+    @property
+    def message(self) -> EmailMessage:
+        """The message, parsed with the modern ``email`` policy."""
+        parsed = message_from_bytes(self.raw, policy=default_policy)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def message_id(self) -> str:
+        """The ``Message-ID`` header (headers only are parsed)."""
+        from email.parser import BytesHeaderParser
+
+        return str(BytesHeaderParser(policy=default_policy).parsebytes(self.raw).get("Message-ID", ""))
 
 
 class RecordingTransport:
@@ -330,7 +342,7 @@ class RecordingTransport:
     pool_size = 1
 
     def __init__(self) -> None:
-        self.sent: list[Recorded] = []
+        self.sent: list[Received] = []
         self.attempts = 0
         self._failures: list[tuple[str, bool]] = []
         self._lock = threading.Lock()
@@ -349,9 +361,7 @@ class RecordingTransport:
             if self._failures:
                 reply, transient = self._failures.pop(0)
                 return Delivery("failed", reply, 1, transient=transient)
-            parsed = message_from_bytes(message, policy=default_policy)
-            assert isinstance(parsed, EmailMessage)
-            self.sent.append(Recorded(sender, tuple(recipients), bytes(message), parsed))
+            self.sent.append(Received(sender, tuple(recipients), bytes(message)))
             return Delivery("sent", "250 2.0.0 Ok: recorded", 1)
 
     def fail_next(self, reply: str, *, transient: bool = False, times: int = 1) -> None:
@@ -366,7 +376,8 @@ class RecordingTransport:
     def messages(self) -> list[EmailMessage]:
         """The parsed messages, in the order they were sent."""
         with self._lock:
-            return [r.message for r in self.sent]
+            recorded = list(self.sent)
+        return [r.message for r in recorded]
 
     def recipients(self) -> list[str]:
         """Every envelope recipient, in order."""
@@ -379,29 +390,6 @@ class RecordingTransport:
             self.sent.clear()
             self._failures.clear()
             self.attempts = 0
-
-
-@dataclass(frozen=True)
-class Received:
-    """One message an :class:`SMTPSink` accepted: the envelope and the raw bytes."""
-
-    sender: str
-    recipients: tuple[str, ...]
-    raw: bytes
-
-    @property
-    def message(self) -> EmailMessage:
-        """The message, parsed with the modern ``email`` policy."""
-        parsed = message_from_bytes(self.raw, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
-
-    @property
-    def message_id(self) -> str:
-        """The ``Message-ID`` header (headers only are parsed)."""
-        from email.parser import BytesHeaderParser
-
-        return str(BytesHeaderParser(policy=default_policy).parsebytes(self.raw).get("Message-ID", ""))
 
 
 class SMTPSink:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from engine import RedisServer
+
+pytest.register_assert_rewrite("i18nmail.testing")
 
 from i18nmail import Mailer
 from i18nmail.render import builtin_catalogs, builtin_templates
+from i18nmail.testing import FIXED_NOW
+
+#: The fixtures shops get from i18nmail.testing (i18nmail_now, i18nmail_layer, ...).
+pytest_plugins = ["i18nmail.testing"]
 
 #: The fixed "now" of rendered tests and golden files.
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+NOW = FIXED_NOW
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,3 +48,10 @@ def templates_copy(tmp_path: Path) -> Path:
     target = tmp_path / "templates"
     shutil.copytree(builtin_templates(), target)
     return target
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port for the whole session (flush it before use)."""
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server

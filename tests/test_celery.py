@@ -30,12 +30,6 @@ SCENARIOS = ["order_cancelled_out_of_stock", "refund_approved", "support_acknowl
 DOMAIN = "shop.example"  # the default Shop's support address: Message-IDs use its domain
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
 @pytest.fixture()
 def sink() -> Iterator[SMTPSink]:
     with SMTPSink() as running:
