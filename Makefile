@@ -8,9 +8,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
 
 # Debian packages the test suite needs: Chromium for the browser tests, fonts
-# for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext
-SYSTEM_COMMANDS := chromium msgfmt
+# for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`,
+# redis-server for the Celery tests (broker and journal; the tests start it).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext redis-server
+SYSTEM_COMMANDS := chromium msgfmt redis-server
 
 # The oldest Django that pyproject.toml allows; `make test` runs the Django
 # tests on it too, from a --target folder beside the venv (the newest comes
@@ -62,7 +63,8 @@ system-deps:
 	else \
 	  echo "make test needs these system packages (missing:$$missing):" >&2; \
 	  echo "    sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
-	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt.)" >&2; \
+	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt;" >&2; \
+	  echo " redis-server is the broker and journal of the Celery tests, started by the tests themselves.)" >&2; \
 	  exit 1; \
 	fi
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from readme import readme_files
 
 BASE_SETTINGS = """
 from pathlib import Path
@@ -29,20 +29,6 @@ PROJECT_URLS = """
 from django.urls import include, path
 urlpatterns = [path("", include("orders.urls"))]
 """
-
-
-def readme_files(section: str) -> dict[str, str]:
-    """The ```python blocks of a README section that start with a ``# path`` line, by path."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    start = text.index(f"## {section}\n")
-    end = text.find("\n## ", start + 1)
-    body = text[start:end if end != -1 else None]
-    files = {}
-    for block in re.findall(r"```python\n(.*?)```", body, flags=re.DOTALL):
-        first, _, rest = block.partition("\n")
-        if re.fullmatch(r"# [\w/]+\.py", first):
-            files[first[2:]] = rest
-    return files
 
 
 def test_readme_django_quick_start_runs_under_djangos_test_runner(tmp_path: Path) -> None:
