@@ -32,9 +32,11 @@ header-charset      E ``charset`` missing, ``CHARSET``, unknown, not ASCII-based
 header-missing      E no ``msgid ""`` header entry
 header-fuzzy        E header marked ``#, fuzzy`` (``compile`` refuses it)
 header-language     W ``Language:`` differs from the catalog folder
-plural-forms        E ``Plural-Forms`` missing, malformed, unsafe, out of range
-                      for n = 0..1000, or ``nplurals`` not CLDR's; W when the
-                      expression picks other forms than CLDR's
+plural-forms        E ``Plural-Forms`` malformed, unsafe, failing or out of range
+                      for some n (0..1000 and large n), or missing in a catalog
+                      with plural entries
+plural-cldr         W the rule is neither CLDR's nor GNU gettext's traditional
+                      one for the language (compared by evaluation)
 plural-count        E a plural entry with too few or too many ``msgstr[i]``
 untranslated        E empty translation (or empty plural form)
 fuzzy               E entry marked fuzzy (never compiled: renders in English)
@@ -81,10 +83,9 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
-from .catalogs import compile_plural
 from .exceptions import I18nMailError
+from .plurals import cldr_advice, parse_plural_forms, rule_problem
 
 __all__ = [
     "CHECKS",
@@ -614,24 +615,16 @@ def parse_catalog(data: bytes, path: str, *, locale: str | None = None,
     return po
 
 
-_PLURAL_HEADER_RE = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.DOTALL)
 def _read_plural_forms(po: PoFile) -> None:
     value = po.headers.get("plural-forms")
     if not value:
         return
-    match = _PLURAL_HEADER_RE.match(value)
-    if match is None:
-        return
-    nplurals = int(match.group(1))
     try:
-        func = compile_plural(match.group(2))
-        for n in range(PLURAL_RANGE):
-            if not 0 <= func(n) < nplurals:
-                return
-    except (ValueError, ZeroDivisionError, OverflowError):
+        rule = parse_plural_forms(value)
+    except ValueError:
         return
-    if 1 <= nplurals <= 6:
-        po.nplurals, po.plural = nplurals, func
+    if rule_problem(rule) is None:
+        po.nplurals, po.plural = rule.nplurals, rule.func
 
 
 # --------------------------------------------------------------------------- format strings
@@ -751,62 +744,36 @@ def check_header(po: PoFile) -> Iterator[Finding]:
                          severity=WARNING)
 
 
-def _cldr_plural(language: str) -> tuple[int, str] | None:
-    try:
-        return tuple(get_plural(language))
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
 def check_plural_forms(po: PoFile) -> Iterator[Finding]:
-    """``Plural-Forms`` parses, is safe, stays in range for n=0..1000 and agrees with CLDR."""
+    """``Plural-Forms`` parses, is safe and stays in range for every n, as msgfmt requires.
+
+    The header is needed only when the catalog has plural entries. A rule that
+    is neither CLDR's nor GNU gettext's traditional one for the language
+    (compared by evaluation) gets a ``plural-cldr`` warning, never an error.
+    """
     if po.is_template or po.header is None:
         return
     line = po.header_line("plural-forms")
     value = po.headers.get("plural-forms")
     if not value:
-        yield po.problem(line, "plural-forms", "Plural-Forms header missing")
-        return
-    match = _PLURAL_HEADER_RE.match(value)
-    if match is None:
-        yield po.problem(line, "plural-forms", f"malformed Plural-Forms {value[:60]!r}")
-        return
-    nplurals, expr = int(match.group(1)), match.group(2)
-    if not 1 <= nplurals <= 6:
-        yield po.problem(line, "plural-forms", f"nplurals={nplurals} is outside 1..6")
-        return
-    try:
-        func = compile_plural(expr)
-    except ValueError as exc:
-        yield po.problem(line, "plural-forms", f"unusable plural expression: {exc}")
-        return
-    try:
-        for n in range(PLURAL_RANGE):
-            form = func(n)
-            if not 0 <= form < nplurals:
-                yield po.problem(line, "plural-forms",
-                                 f"plural expression gives form {form} for n={n}, "
-                                 f"outside 0..{nplurals - 1}")
-                return
-    except (ZeroDivisionError, OverflowError) as exc:
-        yield po.problem(line, "plural-forms", f"plural expression fails for n={n}: {exc}")
-        return
-    cldr = _cldr_plural(po.language) if po.language else None
-    if cldr is None:
-        return
-    cldr_n, cldr_expr = cldr
-    if cldr_n != nplurals:
-        yield po.problem(line, "plural-forms",
-                         f"nplurals={nplurals}, but {po.language} has {cldr_n} plural "
-                         f"form{'s' if cldr_n != 1 else ''} (CLDR: nplurals={cldr_n}; plural={cldr_expr};)")
-        return
-    cldr_func = compile_plural(cldr_expr)
-    for n in range(PLURAL_RANGE):
-        if func(n) != cldr_func(n):
+        plural_entry = next((e for e in po.entries if e.msgid_plural is not None), None)
+        if plural_entry is not None:
             yield po.problem(line, "plural-forms",
-                             f"plural expression gives form {func(n)} for n={n}, CLDR gives "
-                             f"{cldr_func(n)} (CLDR: plural={cldr_expr};)", severity=WARNING)
-            return
+                             f"Plural-Forms header missing, but the catalog has plural entries "
+                             f"(the first on line {plural_entry.line})")
+        return
+    try:
+        rule = parse_plural_forms(value)
+    except ValueError as exc:
+        yield po.problem(line, "plural-forms", f"unusable Plural-Forms: {exc}")
+        return
+    problem = rule_problem(rule)
+    if problem is not None:
+        yield po.problem(line, "plural-forms", problem)
+        return
+    advice = cldr_advice(rule, po.language) if po.language else None
+    if advice is not None:
+        yield po.problem(line, "plural-cldr", advice, severity=WARNING)
 
 
 def check_plural_count(po: PoFile) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import golden_drift
 import pytest
 from engine import RedisServer
 
@@ -55,3 +56,11 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     """A real redis-server on a free loopback port for the whole session (flush it before use)."""
     with RedisServer(tmp_path_factory.mktemp("redis")) as server:
         yield server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Under ``I18NMAIL_GOLDEN=drift`` (make test-latest), print the golden drift report."""
+    if golden_drift.DRIFT_MODE:
+        terminalreporter.section("golden drift")
+        for line in golden_drift.report():
+            terminalreporter.write_line(line)
