@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -130,7 +130,7 @@ class SMTPSink:
         scheme = "smtps" if self.controller.ssl_context is not None else "smtp"
         return f"{scheme}://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> SMTPSink:
+    def __enter__(self) -> Self:
         self.controller.start()
         return self
 

@@ -227,15 +227,17 @@ class SMTPTransport:
                            transient=False)
         offered = conn.esmtp_features["auth"].upper().split()
         conn.user, conn.password = self.username or "", self._password or ""
-        methods = {"PLAIN": conn.auth_plain, "LOGIN": conn.auth_login, "CRAM-MD5": conn.auth_cram_md5}
-        for name, method in methods.items():
-            if name in offered:
-                code, text = conn.auth(name, method, initial_response_ok=name != "LOGIN")
-                if code not in (235, 503):
-                    raise smtplib.SMTPAuthenticationError(code, text)
-                return
-        raise _Failure(f"no AUTH mechanism in common with {self.host} (it offers {' '.join(offered)})",
-                       transient=False)
+        if "PLAIN" in offered:
+            code, text = conn.auth("PLAIN", conn.auth_plain)
+        elif "LOGIN" in offered:
+            code, text = conn.auth("LOGIN", conn.auth_login, initial_response_ok=False)
+        elif "CRAM-MD5" in offered:
+            code, text = conn.auth("CRAM-MD5", conn.auth_cram_md5)
+        else:
+            raise _Failure(f"no AUTH mechanism in common with {self.host} (it offers {' '.join(offered)})",
+                           transient=False)
+        if code not in (235, 503):
+            raise smtplib.SMTPAuthenticationError(code, text)
 
     @staticmethod
     def _discard(conn: smtplib.SMTP) -> None:
