@@ -225,3 +225,6 @@ main.add_command(_preview_command)
 from .catalog_cli import add_commands as _add_catalog_commands
 
 _add_catalog_commands(main)
+from .delivery.cli import send_command as _send_command
+
+main.add_command(_send_command)

@@ -18,7 +18,7 @@ A transport never raises for a delivery failure: it returns a :class:`Delivery`.
 >>> t.host, t.port, t.starttls, t.pool_size, t.username
 ('mail.example', 587, True, 2, 'mailer')
 >>> t
-SMTPTransport('smtp://mailer:***@mail.example:587?starttls=1')
+SMTPTransport('smtp://mailer:***@mail.example:587?starttls=1&pool=2')
 """
 
 from __future__ import annotations
@@ -213,12 +213,31 @@ class SMTPTransport:
                 conn.starttls(context=context)
                 conn.ehlo()
             if self.username:
-                conn.login(self.username, self._password or "")
+                self._login(conn)
         except BaseException:
             self._discard(conn)
             raise
         self.connections_opened += 1
         return conn
+
+    def _login(self, conn: smtplib.SMTP) -> None:
+        """AUTH with the first mechanism both sides know, once (a 535 is final, not retried)."""
+        if not conn.has_extn("auth"):
+            raise _Failure(f"{self.host} does not offer AUTH (a login was given; is STARTTLS needed?)",
+                           transient=False)
+        offered = conn.esmtp_features["auth"].upper().split()
+        conn.user, conn.password = self.username or "", self._password or ""
+        if "PLAIN" in offered:
+            code, text = conn.auth("PLAIN", conn.auth_plain)
+        elif "LOGIN" in offered:
+            code, text = conn.auth("LOGIN", conn.auth_login, initial_response_ok=False)
+        elif "CRAM-MD5" in offered:
+            code, text = conn.auth("CRAM-MD5", conn.auth_cram_md5)
+        else:
+            raise _Failure(f"no AUTH mechanism in common with {self.host} (it offers {' '.join(offered)})",
+                           transient=False)
+        if code not in (235, 503):
+            raise smtplib.SMTPAuthenticationError(code, text)
 
     @staticmethod
     def _discard(conn: smtplib.SMTP) -> None:
