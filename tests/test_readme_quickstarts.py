@@ -66,13 +66,14 @@ def test_readme_celery_quick_start_sends_once(redis_server: RedisServer, tmp_pat
     assert worker.warmed() == 2
 
 
-def test_readme_testing_example_passes() -> None:
-    """The example test module of 'Testing your emails' runs and its tests pass."""
+def test_readme_testing_example_passes(tmp_path: Path) -> None:
+    """The example test module of 'Testing your emails' passes under pytest, warnings as errors."""
     [(name, code)] = readme_files("Testing your emails").items()
     assert name == "tests/test_emails.py"
-    namespace: dict[str, object] = {}
-    exec(compile(code, name, "exec"), namespace)
-    tests = [value for key, value in namespace.items() if key.startswith("test_") and callable(value)]
-    assert len(tests) == 2
-    for test in tests:
-        test()
+    (tmp_path / "test_emails.py").write_text(code, "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-W", "error", "test_emails.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
