@@ -143,7 +143,7 @@ def default_mailer() -> Mailer:
     try:
         from django.conf import settings
 
-        if settings.configured and hasattr(settings, "I18NMAIL"):
+        if (settings.configured or os.environ.get("DJANGO_SETTINGS_MODULE")) and hasattr(settings, "I18NMAIL"):
             from .django import get_mailer
 
             return get_mailer()

@@ -255,3 +255,10 @@ def test_system_check_reports_fallbacks_as_errors_only_when_strict(tmp_path: Pat
     assert {m.id for m in strict} == {"i18nmail.E003"} and all("sv-SE" in m.msg for m in strict)
     assert {m.id for m in lenient} == {"i18nmail.W001"}
     assert len(strict) == len(lenient) >= 1
+
+
+def test_celery_workers_use_the_django_mailer() -> None:
+    """In a Django project, i18nmail.celery builds no mailer of its own: it uses settings.I18NMAIL's."""
+    import i18nmail.celery
+
+    assert i18nmail.celery.default_mailer() is i18n_django.get_mailer()
