@@ -197,8 +197,6 @@ def register(
         raise ValueError("need 0 < retry_backoff <= retry_backoff_max")
     if isinstance(smtp, str):
         SMTPTransport(smtp)  # a bad URL fails here, in the shop's code, not in every task
-    if isinstance(journal, str) and journal.startswith(("redis://", "rediss://")):
-        from .delivery import redis_journal  # noqa: F401 - registers the redis:// scheme
     if visibility_timeout is not None:
         options = dict(app.conf.broker_transport_options or {})
         if "visibility_timeout" not in options:
@@ -234,8 +232,9 @@ def register(
         full = min(retry_backoff_max, retry_backoff * 2 ** retries)
         return float(full / 2 + random.uniform(0, full / 2))
 
+    # shared=False: the task belongs to *app* only, not to every Celery app the process creates.
     @app.task(name=name, bind=True, acks_late=True, reject_on_worker_lost=True,  # type: ignore[untyped-decorator]
-              max_retries=max_retries)
+              max_retries=max_retries, shared=False)
     def send_email(self: Task, key: str, scenario: str, locale: str, context: Mapping[str, Any],
                    to: Any) -> dict[str, Any]:
         """Render *scenario* in *locale* and send it to *to*, once per *key*."""

@@ -2,7 +2,8 @@
 
 ``TEST_BROKER_URL``, ``TEST_SMTP_URL`` and ``TEST_JOURNAL_URL`` name the
 redis-server and SMTP sink the test started; ``TEST_VISIBILITY_TIMEOUT`` is
-short so a killed worker's tasks come back within seconds.
+short so a killed worker's tasks come back within seconds. (The defaults only
+let pytest's doctest collection import the module.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from celery.signals import worker_ready
 
 import i18nmail.celery
 
-app = Celery("i18nmail-tests", broker=os.environ["TEST_BROKER_URL"])
+app = Celery("i18nmail-tests", broker=os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/0"))
 app.conf.update(
     broker_connection_retry_on_startup=True,
     task_ignore_result=True,
@@ -29,8 +30,8 @@ app.conf.update(
 )
 send_email = i18nmail.celery.register(
     app,
-    smtp=os.environ["TEST_SMTP_URL"],
-    journal=os.environ["TEST_JOURNAL_URL"],
+    smtp=os.environ.get("TEST_SMTP_URL", "smtp://127.0.0.1:25"),
+    journal=os.environ.get("TEST_JOURNAL_URL", "redis://127.0.0.1:6379/1"),
     retry_backoff=0.2,
     retry_backoff_max=1.0,
 )

@@ -11,7 +11,7 @@ clock, so hosts with skewed clocks agree on leases.
 
     from i18nmail.delivery.redis_journal import RedisJournal
     journal = RedisJournal("redis://127.0.0.1:6379/1")
-    # or, once this module is imported: open_journal("redis://127.0.0.1:6379/1")
+    # or open_journal("redis://127.0.0.1:6379/1"), i18nmail send --journal redis://...
 
 A key ``pending`` under another worker is left alone while that worker may
 still be sending it: on the same host, until its process has exited (a
@@ -41,7 +41,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the Redis journal needs redis-py: pip install 'i18nmail[celery]'") from exc
 
-from .journal import DEFAULT_LEASE, JOURNAL_SCHEMES, Claim, JournalEntry, State, check_key
+from .journal import DEFAULT_LEASE, Claim, JournalEntry, State, check_key
 
 __all__ = ["DEFAULT_TTL", "RedisJournal"]
 
@@ -259,6 +259,3 @@ class RedisJournal:
         """Close the connection pool."""
         self._client.close()
 
-
-JOURNAL_SCHEMES.setdefault("redis", RedisJournal)
-JOURNAL_SCHEMES.setdefault("rediss", RedisJournal)
