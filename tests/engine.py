@@ -130,6 +130,20 @@ class Worker:
         """How many worker processes logged that they warmed their mailer."""
         return self.log.read_text("utf-8", "replace").count("i18nmail: worker process warm")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the worker's running processes."""
+        if self.process is None:
+            return 0.0
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if len(fields) > 12 and fields[2] == str(self.process.pid):
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         """SIGKILL the worker's main process (its pool processes die with it), and wait."""
         if self.process is None:
