@@ -36,6 +36,10 @@ from typing import Final
 
 __all__ = ["PATTERNS", "DatePatterns", "patterns_for"]
 
+#: The types, under names the fields ``date`` and ``datetime`` do not shadow.
+_Date = date
+_DateTime = datetime
+
 _TOKEN = re.compile(r"'((?:[^']|'')*)'|([A-Za-z])\2*")
 _SUPPORTED = frozenset({"d", "dd", "M", "MM", "MMM", "MMMM", "y", "E", "EEE", "EEEE",
                         "H", "HH", "h", "hh", "mm", "a"})
@@ -100,7 +104,7 @@ class DatePatterns:
             self._compiled[pattern] = found
         return found
 
-    def format(self, value: date | datetime, pattern: str) -> str:
+    def format(self, value: _Date | _DateTime, pattern: str) -> str:
         """Write *value* with *pattern* (a datetime is taken as it is: move it to
         the customer's zone first)."""
         out: list[str] = []
@@ -127,7 +131,7 @@ class DatePatterns:
             elif letters == "EEEE":
                 out.append(self.days[value.weekday()])
             else:
-                if not isinstance(value, datetime):
+                if not isinstance(value, _DateTime):
                     raise TypeError(f"pattern field {letters!r} needs a datetime")
                 if letters == "H":
                     out.append(str(value.hour))
@@ -142,7 +146,7 @@ class DatePatterns:
                     out.append(self.periods[value.hour >= 12])
         return "".join(out)
 
-    def range(self, first: date, last: date) -> str:
+    def range(self, first: _Date, last: _Date) -> str:
         """Write the dates *first* to *last* as this language writes a range."""
         if first == last:
             return self.format(first, self.single)

@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import datetime
 from decimal import Decimal
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import babel
@@ -328,3 +329,14 @@ def test_refund_window_is_computed_once_per_render(monkeypatch: pytest.MonkeyPat
     mailer.render("refund_processed", locale="en-SE", context=mailer.scenario("refund_processed").sample("en"),
                   now=NOW)
     assert len(calls) == 1
+
+
+def test_french_narrow_no_break_spaces_survive_in_subject_and_preheader(mailer: Mailer) -> None:
+    """The U+202F a French translator puts before ":" and "?" stays in the subject and preheader (FR-G1)."""
+    email = mailer.render("refund_feedback_request", locale="fr-FR",
+                          context=mailer.scenario("refund_feedback_request").sample("fr"), now=NOW)
+    assert "\u202f?" in email.subject or "\u202f:" in email.subject
+    assert " ?" not in email.subject and " :" not in email.subject
+    message = email.to_message(sender=("Boutique", "service@boutique.fr"), recipient=("Camille", "c@example.fr"))
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == email.subject
