@@ -40,7 +40,10 @@ visibility timeout, one hour by default. ``register`` sets it to
 ``visibility_timeout`` (600 s) unless the app already sets one. It must stay
 longer than the longest task (SMTP timeouts x attempts) and than the longest
 retry countdown (``retry_backoff_max``), or Redis hands a waiting task to a
-second worker (the journal then keeps that from sending twice).
+second worker (the journal then keeps that from sending twice). Redis
+restores such tasks under a lock; a worker killed while holding it would
+block every restore for 5 minutes, so ``register`` also sets kombu's
+``unacked_mutex_expire`` to 60 s unless the app sets it.
 """
 
 from __future__ import annotations
@@ -82,6 +85,9 @@ log = logging.getLogger("i18nmail.celery")
 TASK_NAME = "i18nmail.send_email"
 #: The visibility timeout ``register`` sets on a Redis/SQS broker that has none (seconds).
 DEFAULT_VISIBILITY_TIMEOUT = 600
+#: How long a Redis broker's "restore unacknowledged tasks" lock outlives a worker killed
+#: while holding it (kombu's ``unacked_mutex_expire``; its default is 300 s).
+DEFAULT_RESTORE_LOCK = 60
 
 MailerSource = Mailer | Callable[[], Mailer] | None
 
@@ -199,9 +205,11 @@ def register(
         SMTPTransport(smtp)  # a bad URL fails here, in the shop's code, not in every task
     if visibility_timeout is not None:
         options = dict(app.conf.broker_transport_options or {})
-        if "visibility_timeout" not in options:
-            options["visibility_timeout"] = visibility_timeout
-            app.conf.broker_transport_options = options
+        options.setdefault("visibility_timeout", visibility_timeout)
+        # A Redis broker restores a dead worker's tasks under a lock that a worker killed while
+        # holding it keeps for unacked_mutex_expire (5 minutes by default): one minute suffices.
+        options.setdefault("unacked_mutex_expire", DEFAULT_RESTORE_LOCK)
+        app.conf.broker_transport_options = options
     state: dict[str, _Process] = {}
     lock = threading.Lock()
 

@@ -57,6 +57,7 @@ __all__ = [
     "assert_no_fallbacks",
     "assert_same_text",
     "assert_text_contains",
+    "market_tags",
     "message_text",
     "normalize_spaces",
     "render_all",
@@ -162,6 +163,20 @@ def _sample_key(mailer: Mailer, locale: str) -> str:
     return match.catalogs[0] if match.catalogs else "en"
 
 
+def market_tags(mailer: Mailer) -> list[str]:
+    """Each catalog language of *mailer* in its most likely country.
+
+    >>> from i18nmail import Mailer
+    >>> market_tags(Mailer())[:3]
+    ['ar-EG', 'da-DK', 'de-DE']
+    """
+    tags = []
+    for language in mailer.locales():
+        match = mailer.negotiate(language)
+        tags.append(match.tag if match.region or not match.country else f"{match.tag}-{match.country}")
+    return tags
+
+
 def render_all(
     mailer: Mailer,
     *,
@@ -172,8 +187,9 @@ def render_all(
 ) -> Iterator[tuple[str, str, RenderedEmail | I18nMailError]]:
     """Render each scenario in each locale; yield ``(scenario, locale, email or error)``.
 
-    ``locales`` defaults to every locale the mailer has a catalog for,
-    ``scenarios`` to every scenario; ``context(scenario, locale)`` gives the
+    ``locales`` defaults to every language the mailer has a catalog for, in
+    its most likely country (``sv-SE``, ``ar-EG``: a bare ``sv`` would record
+    a ``country`` fallback), ``scenarios`` to every scenario; ``context(scenario, locale)`` gives the
     data (default: the scenario's sample for that locale's language). An
     i18nmail error is yielded, not raised, so one broken pair does not hide
     the others.
@@ -183,7 +199,7 @@ def render_all(
     >>> [(s, loc, type(r).__name__) for s, loc, r in results]
     [('refund_approved', 'sv-SE', 'RenderedEmail')]
     """
-    tags = list(locales) if locales is not None else mailer.locales()
+    tags = list(locales) if locales is not None else market_tags(mailer)
     ids = list(scenarios) if scenarios is not None else [s.id for s in mailer.scenarios()]
     for scenario_id in ids:
         for tag in tags:
@@ -210,7 +226,7 @@ def assert_all_render(
     ``allow``. Returns the emails when all are clean.
 
     >>> from i18nmail import Mailer
-    >>> len(assert_all_render(Mailer(), locales=["ko-KR", "fi"], scenarios=["refund_denied"]))
+    >>> len(assert_all_render(Mailer(), locales=["ko-KR", "fi-FI"], scenarios=["refund_denied"]))
     2
     """
     emails: list[RenderedEmail] = []

@@ -26,6 +26,7 @@ app.conf.update(
     broker_transport_options={
         "visibility_timeout": float(os.environ.get("TEST_VISIBILITY_TIMEOUT", "600")),
         "unacked_restore_interval": 1,
+        "unacked_mutex_expire": 5,  # a worker killed during a restore sweep blocks the next for 5 s
     },
 )
 send_email = i18nmail.celery.register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -52,9 +53,9 @@ def templates_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+def redis_server() -> Iterator[RedisServer]:
     """A real redis-server on a free loopback port for the whole session (flush it before use)."""
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+    with tempfile.TemporaryDirectory(prefix="i18nmail-redis-") as folder, RedisServer(Path(folder)) as server:
         yield server
 
 

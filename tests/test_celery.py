@@ -8,6 +8,7 @@ on loopback received.
 from __future__ import annotations
 
 import itertools
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -37,9 +38,15 @@ def sink() -> Iterator[SMTPSink]:
 
 
 @pytest.fixture()
-def engine(redis_server: RedisServer, sink: SMTPSink, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A clean broker and journal, a producer app and a way to start workers on them."""
+def engine(redis_server: RedisServer, sink: SMTPSink) -> Iterator[dict[str, Any]]:
+    """A clean broker and journal, a producer app and a way to start workers on them.
+
+    Worker folders are not pytest's tmp_path: a minutes-long test must not lose its worker's
+    log when other pytest sessions on the machine rotate the shared basetemp folders.
+    """
     redis_server.flush()
+    folder = tempfile.TemporaryDirectory(prefix="i18nmail-celery-")
+    tmp_path = Path(folder.name)
     env = {
         "TEST_BROKER_URL": redis_server.url(0),
         "TEST_SMTP_URL": sink.url,
@@ -61,6 +68,7 @@ def engine(redis_server: RedisServer, sink: SMTPSink, tmp_path: Path) -> Iterato
         w.stop()
     journal.close()
     producer.close()
+    folder.cleanup()
 
 
 def events(count: int, prefix: str) -> list[tuple[str, str, str, dict[str, Any], str]]:

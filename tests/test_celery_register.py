@@ -29,13 +29,14 @@ def test_register_names_the_task_and_makes_it_safe_to_lose_a_worker() -> None:
 
 
 def test_register_sets_a_short_visibility_timeout_unless_the_app_has_one() -> None:
-    """Ten minutes instead of Redis's hour; an app's own setting is kept."""
+    """Ten minutes instead of Redis's hour, a one-minute restore lock; an app's own settings are kept."""
     default = app()
     i18nmail.celery.register(default, smtp="smtp://127.0.0.1:2525", journal=":memory:")
-    assert default.conf.broker_transport_options["visibility_timeout"] == 600
-    own = app(broker_transport_options={"visibility_timeout": 1800, "max_retries": 3})
+    assert default.conf.broker_transport_options == {"visibility_timeout": 600, "unacked_mutex_expire": 60}
+    own = app(broker_transport_options={"visibility_timeout": 1800, "unacked_mutex_expire": 30, "max_retries": 3})
     i18nmail.celery.register(own, smtp="smtp://127.0.0.1:2525", journal=":memory:")
-    assert own.conf.broker_transport_options == {"visibility_timeout": 1800, "max_retries": 3}
+    assert own.conf.broker_transport_options == {"visibility_timeout": 1800, "unacked_mutex_expire": 30,
+                                                 "max_retries": 3}
 
 
 @pytest.mark.parametrize(
