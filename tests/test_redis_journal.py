@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from engine import RedisServer
@@ -137,3 +138,27 @@ def test_two_outboxes_on_one_redis_journal_send_each_key_once(url: str) -> None:
                     for i in range(5) for box in (a, b)]
     assert statuses == ["sent", "skipped"] * 5
     assert len(first.sent) == 5 and second.sent == []
+
+
+def test_a_killed_sender_not_yet_reaped_counts_as_gone(url: str) -> None:
+    """A SIGKILLed sender whose parent has not reaped it (a zombie) frees its keys at once too."""
+    code = (
+        "import os, signal, sys\n"
+        "from i18nmail.delivery.redis_journal import RedisJournal\n"
+        "j = RedisJournal(sys.argv[1])\n"
+        "assert j.claim('z', message_id='<z@x>').granted\n"
+        "print('claimed', flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == b"claimed\n"
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child did not die"
+            time.sleep(0.01)
+        with RedisJournal(url) as journal:
+            assert journal.claim("z", message_id="<z@x>").granted  # the zombie is still in the table
+    finally:
+        child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
