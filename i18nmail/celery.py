@@ -280,11 +280,11 @@ def _warm(mailer: Mailer) -> None:
     now = utc_now()
     scenarios = mailer.scenarios()
     for scenario in scenarios:
-        _render_quietly(mailer, scenario.id, mailer.shop.default_locale, scenario.sample("en"), now)
+        _render_quietly(mailer, scenario.id, mailer.shop.default_locale, scenario.sample("en", now=now), now)
     first = scenarios[0]
     for tag in mailer.locales():
         match = mailer.negotiate(tag)
-        sample = first.sample(match.catalogs[0] if match.catalogs else "en")
+        sample = first.sample(match.catalogs[0] if match.catalogs else "en", now=now)
         _render_quietly(mailer, first.id, tag, sample, now)
 
 

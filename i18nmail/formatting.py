@@ -32,6 +32,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from .datepatterns import DatePatterns, patterns_for
+from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
@@ -140,6 +141,8 @@ class Formatter:
         self.currency = currency
         self.digits = currency_digits(currency)
         self._quantum = Decimal(1).scaleb(-self.digits)
+        #: Digits for numbers and amounts: explicit per language (typography.NUMBERING_SYSTEMS).
+        self.numbering = numbering_system(locale.language)
         rtl = locale.character_order == "right-to-left"
         self.direction = "rtl" if rtl else "ltr"
         #: The project's own date patterns for this language (None: CLDR's).
@@ -167,19 +170,21 @@ class Formatter:
                 value = abs(value)
             pattern = CURRENCY_PATTERNS.get((self.locale.language, code))
             text = babel_numbers.format_currency(value, code, format=pattern, locale=self.locale,
-                                                 currency_digits=True)
+                                                 currency_digits=True, numbering_system=self.numbering)
         return self._clean(text)
 
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
-            return self._clean(babel_numbers.format_decimal(value, locale=self.locale))
+            return self._clean(babel_numbers.format_decimal(value, locale=self.locale,
+                                                            numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
-            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale))
+            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale,
+                                                            numbering_system=self.numbering))
 
     def date(self, value: _Date | _DateTime, format: str = "long") -> str:
         """Format a date (a datetime is first moved to the customer's zone)."""

@@ -205,7 +205,7 @@ def render_all(
         for tag in tags:
             try:
                 data = context(scenario_id, tag) if context else mailer.scenario(scenario_id).sample(
-                    _sample_key(mailer, tag))
+                    _sample_key(mailer, tag), now=now)
                 yield scenario_id, tag, mailer.render(scenario_id, locale=tag, context=data, now=now)
             except I18nMailError as exc:
                 yield scenario_id, tag, exc

@@ -44,7 +44,7 @@ def check_i18nmail(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         for tag in locales:
             try:
                 match = mailer.negotiate(tag)
-                sample = scenario.sample(match.catalogs[0] if match.catalogs else "en")
+                sample = scenario.sample(match.catalogs[0] if match.catalogs else "en", now=now)
                 email = mailer.render(scenario.id, locale=tag, context=sample, now=now)
             except I18nMailError as exc:
                 errors.append(checks.Error(f"{scenario.id} in {tag}: {exc}", id="i18nmail.E002",
