@@ -187,6 +187,7 @@ _LAZY_COMMANDS = {
     "check": "i18nmail.check_cli:check_command",
     "override": "i18nmail.catalog_cli:override_command",
     "validate": "i18nmail.catalog_cli:validate_command",
+    "send": "i18nmail.delivery.cli:send_command",
 }
 
 
