@@ -6,7 +6,7 @@ with the group options ``--templates``/``--catalogs``, else on the built-in
 ``templates/`` and ``catalogs/`` (the repository's top-level folders in a
 checkout). Exit codes: 0 success, 1 findings or a failed step, 2 usage errors.
 
-:func:`add_commands` registers them on the ``main`` group in ``cli.py``.
+:func:`command_named` gives them to the ``main`` group in ``cli.py`` when one is used.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from . import messages
 from .checks import check_paths
 from .exceptions import I18nMailError, LocaleError
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "command_named"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -215,6 +215,15 @@ def check_command(settings: Any, paths: tuple[Path, ...], fmt: str) -> None:
         click.echo(report.to_text(), nl=False)
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+def command_named(name: str) -> click.Command:
+    """The catalog command called *name* (``extract``, ``check`` ...)."""
+    for command in (extract_command, update_command, init_command, compile_command,
+                    stats_command, check_command):
+        if command.name == name:
+            return command
+    raise LookupError(f"no catalog command {name!r}")
 
 
 def add_commands(group: click.Group) -> None:

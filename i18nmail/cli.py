@@ -7,13 +7,14 @@ never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -76,7 +77,27 @@ def parse_now(value: str | None) -> datetime | None:
     return parsed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A click group whose tooling commands (catalog tools, preview server) are
+    imported only when one of them runs or ``--help`` lists them, so a render
+    from the command line does not load the check and preview machinery."""
+
+    #: command name -> (module, function returning the command)
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, attr = self.lazy[cmd_name]
+            found = getattr(importlib.import_module(module, __package__), attr)
+            command = found if isinstance(found, click.Command) else found(cmd_name)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="A shop's own templates folder, searched before the built-in one.")
 @click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path),
@@ -232,10 +253,9 @@ def register(command: click.Command) -> Callable[[], None]:
 
 
 # --- catalog tooling commands ---
-# (extract, update, init, compile, stats, check and preview are added below.)
-from .preview import preview_command as _preview_command
-
-main.add_command(_preview_command)
-from .catalog_cli import add_commands as _add_catalog_commands
-
-_add_catalog_commands(main)
+# (extract, update, init, compile, stats, check and preview: imported when used.)
+_LazyGroup.lazy = {
+    "preview": (".preview", "preview_command"),
+    **{name: (".catalog_cli", "command_named") for name in
+       ("extract", "update", "init", "compile", "stats", "check")},
+}

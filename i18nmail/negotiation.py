@@ -26,13 +26,16 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import babel
 import babel.localedata
-import langcodes
 from babel.core import get_global
 
 from .exceptions import safe_repr
+
+if TYPE_CHECKING:
+    import langcodes
 
 __all__ = [
     "MAX_HEADER_LENGTH",
@@ -149,6 +152,8 @@ def parse_tag(value: object) -> langcodes.Language | None:
 
 @lru_cache(maxsize=1024)
 def _parse_clean(tag: str) -> langcodes.Language | None:
+    import langcodes  # imported on first use: its data tables are slow to load
+
     try:
         lang = langcodes.Language.get(tag, normalize=True)
     except (langcodes.tag_parser.LanguageTagError, ValueError, KeyError):
@@ -228,6 +233,8 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
     the bare language: ``zh-TW`` (Traditional) must not get ``zh`` text when
     ``zh`` is Simplified (RELIABILITY.md A4).
     """
+    import langcodes
+
     language = LANGUAGE_ALIASES.get(lang.language or "", lang.language or "")
     region = lang.territory
     maximized = langcodes.Language.get(language).maximize()
@@ -270,6 +277,8 @@ def _match_one(tag: str, available: frozenset[str]) -> LocaleMatch | None:
         return None
     if not babel.localedata.exists(language):
         return None
+    import langcodes
+
     country = region or (langcodes.Language.get(language).maximize().territory or "US")
     parts = [language]
     if lang.script:

@@ -43,6 +43,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .businessdays import BusinessCalendar, Window
+from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
@@ -182,6 +183,7 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(f"i18nmail render env 1; autoescape={autoescape}"),
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     # Set once at start-up; translations are found per render through the context.
