@@ -92,7 +92,7 @@ bench: venv
 
 check: venv
 	$(BIN)/i18nmail extract --check
-	$(BIN)/i18nmail check
+	$(BIN)/i18nmail check --require-complete
 
 lint: venv
 	$(BIN)/python -m mypy

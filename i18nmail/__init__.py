@@ -4,14 +4,7 @@
 >>> mailer = Mailer()
 >>> "refund_approved" in [s.id for s in mailer.scenarios()]
 True
-
-The public names below are imported on first use (PEP 562), so that
-``import i18nmail`` stays cheap: the holiday tables, langcodes' data, Babel's
-locale data and the preview and check machinery load only when a program
-needs them.
 """
-
-from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
@@ -35,29 +28,36 @@ if TYPE_CHECKING:
     from .render import Mailer
     from .scenarios import Scenario
 
-__version__ = "0.1.0"
-
-#: Where each public name lives; the module is imported when the name is first used.
-_HOMES: dict[str, str] = {
-    "BusinessCalendar": "businessdays",
-    "CatalogError": "exceptions",
-    "ContextError": "exceptions",
-    "Fallback": "negotiation",
-    "Formatter": "formatting",
-    "HolidayDataUnavailable": "exceptions",
-    "I18nMailError": "exceptions",
-    "LocaleError": "exceptions",
-    "LocaleMatch": "negotiation",
-    "Mailer": "render",
-    "RefundPolicy": "config",
-    "RenderError": "exceptions",
-    "RenderedEmail": "message",
-    "Scenario": "scenarios",
-    "Shop": "config",
-    "TemplateError": "exceptions",
-    "UnknownScenarioError": "exceptions",
-    "Window": "businessdays",
+#: Public name -> module that defines it. Imported on first use, so that a tool
+#: such as ``i18nmail check`` does not pay for the renderer, holidays and langcodes.
+_LAZY = {
+    "BusinessCalendar": "businessdays", "Window": "businessdays",
+    "RefundPolicy": "config", "Shop": "config",
+    "CatalogError": "exceptions", "ContextError": "exceptions", "HolidayDataUnavailable": "exceptions",
+    "I18nMailError": "exceptions", "LocaleError": "exceptions", "RenderError": "exceptions",
+    "TemplateError": "exceptions", "UnknownScenarioError": "exceptions",
+    "Formatter": "formatting", "RenderedEmail": "message",
+    "Fallback": "negotiation", "LocaleMatch": "negotiation",
+    "Mailer": "render", "Scenario": "scenarios",
 }
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'i18nmail' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported ones included."""
+    return sorted([*globals(), *_LAZY])
+
+
+__version__ = "0.1.0"
 
 __all__ = [
     "BusinessCalendar",
@@ -79,16 +79,3 @@ __all__ = [
     "UnknownScenarioError",
     "Window",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'i18nmail' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))

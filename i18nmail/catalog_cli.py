@@ -6,7 +6,7 @@ with the group options ``--templates``/``--catalogs``, else on the built-in
 ``templates/`` and ``catalogs/`` (the repository's top-level folders in a
 checkout). Exit codes: 0 success, 1 findings or a failed step, 2 usage errors.
 
-:func:`command_named` gives them to the ``main`` group in ``cli.py`` when one is used.
+:func:`add_commands` registers them on the ``main`` group in ``cli.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Any
 import click
 
 from . import messages
-from .checks import check_paths
+from .check_cli import check_command, lower_layers
 from .exceptions import I18nMailError, LocaleError
 
-__all__ = ["add_commands", "command_named"]
+__all__ = ["add_commands"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -169,7 +169,7 @@ def stats_command(settings: Any, fmt: str) -> None:
     """Translated, fuzzy and untranslated messages per locale."""
     _templates, catalogs = _folders(settings, writing=False)
     with _reported():
-        rows = messages.stats(catalogs)
+        rows = messages.stats(catalogs, lower_layers=lower_layers(settings))
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -179,51 +179,6 @@ def stats_command(settings: Any, fmt: str) -> None:
         click.echo(f"i18nmail: {row.error}", err=True)
     if broken:
         raise click.exceptions.Exit(1)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    path, folder = path.resolve(), folder.resolve()
-    return path == folder or folder in path.parents
-
-
-@click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="github: workflow commands that annotate the pull request.")
-@click.pass_obj
-def check_command(settings: Any, paths: tuple[Path, ...], fmt: str) -> None:
-    """Check catalogs: every .po/.pot file in PATH ... (default: the catalogs folder).
-
-    Syntax, header, plural forms, placeholders, stray %, HTML, whitespace,
-    bidi characters, duplicates, fuzzy and untranslated entries, each with a
-    stable code, file and line. When the catalogs folder is checked, every
-    scenario is also rendered in every locale with its sample data (subject
-    length, leftovers, fallbacks). Exit 1 on any error.
-    """
-    _templates, catalogs = _folders(settings, writing=False)
-    targets = list(paths) or [catalogs]
-    rendered = any(_inside(p, catalogs) for p in targets)
-    with _reported():
-        report = check_paths(targets, rendered=rendered, templates=settings.templates,
-                             catalogs=settings.catalogs)
-    if fmt == "json":
-        click.echo(report.to_json(), nl=False)
-    elif fmt == "github":
-        click.echo(report.to_github(), nl=False)
-        click.echo(f"i18nmail check: {report.summary()}", err=True)
-    else:
-        click.echo(report.to_text(), nl=False)
-    if not report.ok:
-        raise click.exceptions.Exit(1)
-
-
-def command_named(name: str) -> click.Command:
-    """The catalog command called *name* (``extract``, ``check`` ...)."""
-    for command in (extract_command, update_command, init_command, compile_command,
-                    stats_command, check_command):
-        if command.name == name:
-            return command
-    raise LookupError(f"no catalog command {name!r}")
 
 
 def add_commands(group: click.Group) -> None:

@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .exceptions import I18nMailError
-from .render import Mailer
+
+if TYPE_CHECKING:
+    from .render import Mailer
 
 __all__ = ["main"]
 
@@ -36,6 +38,8 @@ class Settings:
 
     def mailer(self) -> Mailer:
         if self._mailer is None:
+            from .render import Mailer
+
             self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs, pseudo=True)
         return self._mailer
 
@@ -77,23 +81,29 @@ def parse_now(value: str | None) -> datetime | None:
     return parsed
 
 
-class _LazyGroup(click.Group):
-    """A click group whose tooling commands (catalog tools, preview server) are
-    imported only when one of them runs or ``--help`` lists them, so a render
-    from the command line does not load the check and preview machinery."""
+#: Commands defined in other modules, imported only when run or listed, so that
+#: ``i18nmail check`` starts without the renderer, holidays and langcodes.
+_LAZY_COMMANDS = {
+    "preview": "i18nmail.preview:preview_command",
+    "extract": "i18nmail.catalog_cli:extract_command",
+    "update": "i18nmail.catalog_cli:update_command",
+    "init": "i18nmail.catalog_cli:init_command",
+    "compile": "i18nmail.catalog_cli:compile_command",
+    "stats": "i18nmail.catalog_cli:stats_command",
+    "check": "i18nmail.check_cli:check_command",
+}
 
-    #: command name -> (module, function returning the command)
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+class _LazyGroup(click.Group):
+    """A click group that imports the module of a command on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in self.lazy:
-            module, attr = self.lazy[cmd_name]
-            found = getattr(importlib.import_module(module, __package__), attr)
-            command = found if isinstance(found, click.Command) else found(cmd_name)
-            self.add_command(command, cmd_name)
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module, _, attr = _LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
@@ -250,12 +260,3 @@ def register(command: click.Command) -> Callable[[], None]:
     """Add *command* to the ``i18nmail`` group (used by the tooling modules)."""
     main.add_command(command)
     return lambda: None
-
-
-# --- catalog tooling commands ---
-# (extract, update, init, compile, stats, check and preview: imported when used.)
-_LazyGroup.lazy = {
-    "preview": (".preview", "preview_command"),
-    **{name: (".catalog_cli", "command_named") for name in
-       ("extract", "update", "init", "compile", "stats", "check")},
-}

@@ -565,11 +565,14 @@ class CompileResult:
 
 
 def _blocking_problems(path: Path) -> list[str]:
-    from .checks import read_catalog as read_strict
     from .checks import run_checks
+    from .checks_policy import CheckOptions
+    from .pofile import read_catalog as read_strict
 
     po = read_strict(path)
-    return [f.to_text() for f in run_checks(po)
+    # An i18nmail catalog: every message is a %-format that may hold HTML.
+    options = CheckOptions(markup="html", unflagged_format="python-format", require_complete=True)
+    return [f.to_text() for f in run_checks(po, options=options)
             if f.severity == "error" and f.code not in _INCOMPLETE]
 
 
@@ -668,10 +671,22 @@ class LocaleStats:
         return {**asdict(self), "percent": self.percent}
 
 
-def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> list[LocaleStats]:
+def _translated_keys(catalog: Catalog) -> set[tuple[str | None, str]]:
+    keys = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.id and not message.fuzzy and all(strings):
+            keys.add(_key(message))
+    return keys
+
+
+def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
+          lower_layers: Sequence[str | Path] = ()) -> list[LocaleStats]:
     """Count translated, fuzzy and untranslated messages per locale, sorted by locale.
 
-    A plural message counts as translated only when every form has text.
+    A plural message counts as translated only when every form has text. A
+    message that a catalog of the same locale in *lower_layers* (a shop's
+    built-in catalogs) translates counts as translated: the email uses it.
     """
     rows = []
     for loc, path in _selected(catalogs_dir, locales):
@@ -680,13 +695,23 @@ def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> lis
         except MessagesError as exc:
             rows.append(LocaleStats(loc, str(path), error=str(exc)))
             continue
+        below: set[tuple[str | None, str]] = set()
+        for layer in lower_layers:
+            lower = po_path(layer, loc)
+            if lower.is_file():
+                try:
+                    below |= _translated_keys(read_catalog(lower, locale=loc))
+                except MessagesError:
+                    pass  # a broken lower layer translates nothing
         total = translated = fuzzy = 0
         for message in catalog:
             if not message.id:
                 continue
             total += 1
             strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-            if message.fuzzy:
+            if _key(message) in below:
+                translated += 1
+            elif message.fuzzy:
                 fuzzy += 1
             elif all(strings):
                 translated += 1

@@ -46,6 +46,7 @@ from .businessdays import BusinessCalendar, Window
 from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
+from .data import builtin_catalogs, builtin_templates
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
@@ -67,27 +68,6 @@ _ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
-
-
-def _data_dir(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / name  # an installed wheel
-    if packaged.is_dir():
-        return packaged
-    source = here.parent / name  # a source checkout or editable install
-    if source.is_dir():
-        return source
-    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
-
-
-def builtin_templates() -> Path:
-    """The folder of templates shipped with i18nmail."""
-    return _data_dir("templates")
-
-
-def builtin_catalogs() -> Path:
-    """The folder of catalogs shipped with i18nmail."""
-    return _data_dir("catalogs")
 
 
 @dataclass

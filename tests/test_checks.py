@@ -49,9 +49,10 @@ GOOD = (
 
 def found(text: str | bytes, *, locale: str | None = "sv", name: str = "messages.po",
           only: str | None = None) -> list[Finding]:
-    """Run every check (or the registry entry *only*) on *text*."""
+    """Run every check (or the registry entry *only*) on *text*, read as an i18nmail catalog."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     po = parse_catalog(data, name, locale=locale, is_template=name.endswith(".pot"))
+    po.markup, po.unflagged_format = "html", "python-format"
     return run_checks(po, None if only is None else {only: CHECKS[only]})
 
 
@@ -77,6 +78,10 @@ PLANTED: dict[str, tuple[str, str, str, str]] = {
     "untranslated": (po_text(GOOD + entry("Thanks", "")), "untranslated", 'msgid "Thanks"', "error"),
     "fuzzy": (po_text(GOOD + entry("Thanks", "Tack", flags="fuzzy")), "fuzzy", 'msgid "Thanks"', "error"),
     "format": (po_text(GOOD + entry("Save now", "Spara 100%")), "format-invalid", "Spara 100%", "error"),
+    "other-formats": (po_text(GOOD + entry("%s of %d", "%s av %s", flags="c-format")), "placeholder-type",
+                      "%s av %s", "error"),
+    "format-hint": (po_text(GOOD + entry("Saved", "Sparat %s", flags="no-python-format")), "format-hint",
+                    "Sparat %s", "warning"),
     "placeholders": (po_text(GOOD.replace('"Hej %(name)s,"', '"Hej,"')), "placeholder-missing",
                      '"Hej,"', "error"),
     "brace-field": (po_text(GOOD + entry("Hi", "Hej {name.__class__}")), "brace-field", "{name", "error"),
@@ -119,7 +124,6 @@ def test_a_planted_fault_is_the_only_error_of_the_full_run(name: str) -> None:
 SYNTAX = [
     ('msgid "a"\nmsgstr "b\n', 'msgstr "b', "unterminated string"),
     ('msgstr "b"\nmsgid "a"\nmsgstr "c"\n', 'msgstr "b"', "msgstr without a msgid"),
-    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
     ('msgid "a"\nmsgstr "b"\nmsgtxt "c"\n', "msgtxt", "unknown keyword 'msgtxt'"),
     ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 'msgid "a"', "msgid without msgstr"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr "x"\n', 'msgstr "x"', "plain msgstr in a plural entry"),
@@ -137,6 +141,22 @@ def test_syntax_errors_are_reported_at_their_line(body: str, needle: str, reason
     assert syntax and syntax[0].line == line_of(text, needle) and syntax[0].severity == "error"
     if reason:
         assert reason in syntax[0].message
+
+
+@pytest.mark.parametrize("body, needle, reason", [
+    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
+    ('msgid "a"\nmsgstr "b \\xZZ"\n', 'msgstr "b \\xZZ"', "'\\x' (no hex digit follows)"),
+    ('msgid "a"\nmsgstr "b"\n"C:\\xml"\n', '"C:\\xml"', "'\\x' (no hex digit follows)"),
+])
+def test_bad_escapes_are_escape_errors_and_the_entry_is_left_out(body: str, needle: str,
+                                                                  reason: str) -> None:
+    """An invalid escape (also "\\xZZ", which crashed) is an `escape` error at its line; the entry is not used (peer-catalogs 7)."""
+    text = po_text(body)
+    po = parse_catalog(text.encode(), "messages.po", locale="sv")
+    problems = [(f.code, f.line) for f in run_checks(po)]
+    assert problems == [("escape", line_of(text, needle))]
+    assert reason in run_checks(po)[0].message
+    assert po.entries == []
 
 
 def test_one_run_reports_every_problem() -> None:
@@ -480,7 +500,7 @@ def test_template_is_checked_for_source_problems_only() -> None:
 def test_report_formats(tmp_path: Path) -> None:
     """Text, JSON and GitHub forms carry path, line, code and severity; errors decide ok."""
     path = write_po(tmp_path, "sv", po_text(entry("Hi %(name)s", "Hej %(namn)s") + entry("Done", "Klart ")))
-    report = check_paths([tmp_path])
+    report = check_paths([tmp_path], own=[tmp_path])
     assert not report.ok and len(report.errors) == 2 and len(report.warnings) == 1
     line = line_of(path.read_text(encoding="utf-8"), "Hej %(namn)s")
     shown = report.files[0]
@@ -491,7 +511,7 @@ def test_report_formats(tmp_path: Path) -> None:
     assert doc["errors"] == 2 and doc["warnings"] == 1 and doc["files"] == [shown]
     assert doc["findings"][0] == {"path": shown, "line": line, "code": "placeholder-extra", "severity": "error",
                                   "message": "unknown placeholder 'namn' (not in the source)",
-                                  "locale": "sv", "msgid": "Hi %(name)s"}
+                                  "locale": "sv", "msgid": "Hi %(name)s", "context": None}
     github = report.to_github().splitlines()
     assert github[0] == f"::error file={shown},line={line},title=placeholder-extra::unknown placeholder " \
                         "'namn' (not in the source)"
