@@ -490,10 +490,7 @@ class Mailer:
                          "components": "components/text.j2", "channel": "text"}
             html_vars = {**base, _STATE: html_state, "layout": "layouts/email.html.j2",
                          "components": "components/html.j2", "channel": "html"}
-            subject_ctx = text_template.new_context(text_vars)
-            subject = "".join(text_template.blocks["subject"](subject_ctx))
-            preheader = "".join(text_template.blocks["preheader"](text_template.new_context(text_vars)))
-            text = text_template.render(text_vars)
+            subject, preheader, text = _text_pass(text_template, text_vars)
             html = html_template.render(html_vars)
         except KeyError as exc:
             raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
@@ -532,6 +529,22 @@ class Mailer:
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
         )
+
+
+def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, preheader and plain text from one context (one pass over the
+    values instead of three), in the order the fallbacks have always been
+    recorded: subject, preheader, then the body."""
+    ctx = template.new_context(variables)
+    subject_block = template.blocks["subject"]
+    preheader_block = template.blocks["preheader"]
+    try:
+        subject = "".join(subject_block(ctx))
+        preheader = "".join(preheader_block(ctx))
+        text = "".join(template.root_render_func(ctx))
+    except Exception:  # noqa: BLE001 - handle_exception re-raises it
+        template.environment.handle_exception()  # Jinja's own traceback rewriting, as render() does
+    return subject, preheader, text
 
 
 def _stat(path: Path) -> os.stat_result | None:
