@@ -49,6 +49,7 @@ from .config import Shop
 from .data import builtin_catalogs, builtin_templates
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
+from .memo import PerRender
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
@@ -415,7 +416,7 @@ class Mailer:
         default_currency = _territory_currency(country, now.date())
         values = declared.convert(context, self.shop, default_currency)
         tz = self._timezone(values, country)
-        fmt = Formatter.get(match.babel_id, tz, values["currency"])
+        fmt = PerRender(Formatter.get(match.babel_id, tz, values["currency"]))  # each value once
         translator, problems = self._translator(match)
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
         if guessed is not None:
