@@ -51,6 +51,18 @@ def test_render_from_the_cli_does_not_load_the_tooling() -> None:
         assert name not in loaded, name
 
 
+def test_first_swedish_email_does_not_import_langcodes() -> None:
+    """A Mailer and a render for sv-SE negotiate from CLDR's likely subtags, without langcodes' tables."""
+    loaded = loaded_after("from datetime import UTC, datetime\n"
+                          "from i18nmail import Mailer\n"
+                          "m = Mailer()\n"
+                          "c = m.scenario('support_acknowledgement').sample('sv')\n"
+                          "m.render('support_acknowledgement', locale='sv-SE', context=c,"
+                          " now=datetime(2026, 12, 22, tzinfo=UTC))")
+    assert "langcodes" not in loaded
+    assert "i18nmail.render" in loaded
+
+
 def test_a_country_check_does_not_import_every_country() -> None:
     """Asking which countries have holiday data does not import all 200 country modules."""
     loaded = loaded_after("from i18nmail.businessdays import supported_countries\n"
