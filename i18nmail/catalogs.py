@@ -132,6 +132,9 @@ class LoadedCatalog:
     nplurals: int
     plural: Callable[[int], int]
     stamp: tuple[int, int]
+    #: Placeholders a translation may leave out, per message: the source's
+    #: ``Optional: name, ...`` line in the translator comment (``#.``).
+    optional: dict[Key, frozenset[str]] = field(default_factory=dict)
     _verdicts: dict[tuple[Key, int], str | None] = field(default_factory=dict, repr=False)
 
     def verdict(self, key: Key, index: int, source: str, allowed_extra: Iterable[str] = ()) -> str | None:
@@ -143,7 +146,8 @@ class LoadedCatalog:
             pass
         value = self.messages[key]
         text = value[index] if isinstance(value, tuple) else value
-        result = check_translation(source, text, allowed_extra=allowed_extra)
+        allowed = set(allowed_extra) | self.optional.get(key, frozenset())
+        result = check_translation(source, text, allowed_extra=allowed)
         self._verdicts[cache_key] = result
         return result
 
@@ -228,9 +232,13 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         header = f"nplurals={raw_n}; plural={raw_expr}" if raw_n is not None else ""
     nplurals, plural = _parse_plural_header(header, path)
     messages: dict[Key, str | tuple[str, ...]] = {}
+    optional: dict[Key, frozenset[str]] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
+        names = optional_placeholders(message.auto_comments)
+        if names:
+            optional[(message.context or None, message.id[0] if isinstance(message.id, (list, tuple)) else message.id)] = names
         if len(messages) >= MAX_MESSAGES:
             raise CatalogError(path, f"more than {MAX_MESSAGES} messages")
         context = message.context or None
@@ -240,7 +248,29 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
                 messages[(context, message.id[0])] = forms
         elif isinstance(message.string, str) and message.string:
             messages[(context, message.id)] = message.string
-    return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
+    return LoadedCatalog(path, locale, messages, nplurals, plural, stamp, optional)
+
+
+#: The same convention ``i18nmail check`` reads (checks_format.optional_placeholders).
+_OPTIONAL_RE = re.compile(r"\boptional\s*:\s*([\w\s,%(){}]*)", re.IGNORECASE)
+
+
+def optional_placeholders(comments: Iterable[str]) -> frozenset[str]:
+    """The placeholders a translator comment declares optional (``Optional: name, given``).
+
+    >>> sorted(optional_placeholders(["Translators: Opening line. Optional: name"]))
+    ['name']
+    """
+    names: set[str] = set()
+    # A long comment is wrapped over several #. lines: read them as one text.
+    for match in _OPTIONAL_RE.finditer(" ".join(comments)):
+        for word in re.split(r"[,\s]+", match.group(1)):
+            name = word.strip("%(){}")
+            if name.endswith((")s", ")d")):
+                name = name[:-2]
+            if name and name.isidentifier():
+                names.add(name)
+    return frozenset(names)
 
 
 def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:

@@ -178,7 +178,10 @@ def render(settings: Settings, scenario: str, locale: str, sample: bool, context
         declared = mailer.scenario(scenario)
         if sample:
             chain = mailer.negotiate(locale).catalogs
-            context = declared.sample(chain[0] if chain else "en")
+            from .formatting import utc_now
+
+            moment = moment or utc_now()  # the sample's relative dates and the render share one now
+            context = declared.sample(chain[0] if chain else "en", now=moment)
         else:
             assert context_source is not None
             context = _read_context(context_source)

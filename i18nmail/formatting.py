@@ -33,6 +33,7 @@ from babel import numbers as babel_numbers
 from babel.numbers import NumberPattern
 
 from .datepatterns import DatePatterns, patterns_for
+from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
@@ -141,6 +142,8 @@ class Formatter:
         self.currency = currency
         self.digits = currency_digits(currency)
         self._quantum = Decimal(1).scaleb(-self.digits)
+        #: Digits for numbers and amounts: explicit per language (typography.NUMBERING_SYSTEMS).
+        self.numbering = numbering_system(locale.language)
         rtl = locale.character_order == "right-to-left"
         self.direction = "rtl" if rtl else "ltr"
         #: The project's own date patterns for this language (None: CLDR's).
@@ -174,7 +177,8 @@ class Formatter:
             value = value.quantize(quantum)
             if value.is_zero():
                 value = abs(value)
-            text = pattern.apply(value, self.locale, currency=code, currency_digits=True)
+            text = pattern.apply(value, self.locale, currency=code, currency_digits=True,
+                                 numbering_system=self.numbering)
         return self._clean(text)
 
     def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal]:
@@ -188,13 +192,15 @@ class Formatter:
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
-            return self._clean(self._decimal_pattern.apply(value, self.locale))
+            return self._clean(self._decimal_pattern.apply(value, self.locale,
+                                                           numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
-            return self._clean(self._percent_pattern.apply(fraction, self.locale))
+            return self._clean(self._percent_pattern.apply(fraction, self.locale,
+                                                           numbering_system=self.numbering))
 
     def date(self, value: _Date | _DateTime, format: str = "long") -> str:
         """Format a date (a datetime is first moved to the customer's zone)."""

@@ -217,7 +217,10 @@ def build_template_catalog(templates_dir: str | Path) -> Catalog:
                 path=f"templates/{filename}",
                 lineno=lineno,
             )
-        catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments,
+        # A comment's own line breaks are kept, so a line such as
+        # "Optional: name" stays a line of its own in every catalog.
+        lines = [line.strip() for comment in comments for line in comment.splitlines() if line.strip()]
+        catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=lines,
                     context=context)
     return catalog
 

@@ -64,6 +64,7 @@ from babel.core import get_global
 from babel.messages.pofile import read_po
 
 from .exceptions import I18nMailError, did_you_mean, safe_repr
+from .formatting import utc_now
 from .message import RenderedEmail
 from .negotiation import bcp47
 from .pseudo import PSEUDO_LOCALE
@@ -443,8 +444,9 @@ class PreviewApp:
 
     def _render(self, scenario: Any, locale: str, *, mark: bool) -> tuple[RenderedEmail, dict[str, Any]]:
         match = self.mailer.negotiate(locale)
-        context = scenario.sample(match.catalogs[0] if match.catalogs else "en")
-        now = self.now() if self.now is not None else None
+        now = self.now() if self.now is not None else utc_now()
+        # The sample's relative dates and the render share one now.
+        context = scenario.sample(match.catalogs[0] if match.catalogs else "en", now=now)
         email = self.mailer.render(scenario.id, locale=locale, context=context, now=now, mark_fallbacks=mark)
         return email, context
 

@@ -54,6 +54,7 @@ from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
+from .typography import finish_isolates, font_stack, isolate, line_height, strip_sentinels
 
 __all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
 
@@ -112,6 +113,10 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
             text: str = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
         elif autoescape:
             text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
+        elif state.fmt.direction == "rtl":
+            # Plain text has no <bdi>: mark each value for a Unicode isolate,
+            # inserted after bidi controls from the data have been removed.
+            text = substitute(found.text, values, escape=isolate)
         else:
             text = substitute(found.text, values)
     except KeyError as exc:
@@ -154,6 +159,20 @@ def _npgettext(ctx: Context, msgctxt: str, singular: str, plural: str, num: int,
     return _plural(ctx, msgctxt, singular, plural, num, variables)
 
 
+@pass_context
+def _setting(ctx: Context, value: str, choices: tuple[str, ...], default: str, message: str) -> str:
+    """A translator's setting (e.g. "greeting form") if it is one of *choices*;
+    otherwise *default*, recorded on the email as a message fallback."""
+    if value in choices:
+        return value
+    state = _state(ctx)
+    note = Fallback(kind="message", locale=state.translator.primary, message=message,
+                    detail=f"setting {str(value)[:40]!r} is not one of {', '.join(choices)}; used {default!r}")
+    if note not in state.fallbacks:
+        state.fallbacks.append(note)
+    return default
+
+
 def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
@@ -169,9 +188,16 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     # Set once at start-up; translations are found per render through the context.
     env.globals.update(
-        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext
+        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext,
+        setting=_setting,
     )
+    env.tests["latin"] = _is_latin
     return env
+
+
+def _is_latin(text: object) -> bool:
+    """Whether *text* has Latin letters (a name such as "Emma Wilson" keeps given-name-first order)."""
+    return any(ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in str(text))
 
 
 def _truncate_graphemes(text: str, limit: int) -> str:
@@ -478,6 +504,8 @@ class Mailer:
             "locale": match.tag,
             "lang": match.language,
             "dir": fmt.direction,
+            "font_stack": Markup(font_stack(match.language, match.script)),  # our own CSS constant
+            "line_height": line_height(match.language),
             "now": now,
             "today": today,
             "refund_window": refund_window,
@@ -492,6 +520,9 @@ class Mailer:
             html_vars = {**base, _STATE: html_state, "layout": "layouts/email.html.j2",
                          "components": "components/html.j2", "channel": "html"}
             subject, preheader, text = _text_pass(text_template, text_vars)
+            subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
+            # <title> and other text-only places of the HTML take the plain subject.
+            html_vars["plain_subject"] = subject
             html = html_template.render(html_vars)
         except KeyError as exc:
             raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
@@ -512,9 +543,8 @@ class Mailer:
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
-        subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = _ASCII_SPACES.sub(" ", _BIDI_CONTROLS.sub("", preheader)).strip(" ")
-        text = _BIDI_CONTROLS.sub("", text)
+        preheader = _ASCII_SPACES.sub(" ", _plain(preheader)).strip(" ")
+        text = finish_isolates(_BIDI_CONTROLS.sub("", text))
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self._inliner is not None:
@@ -546,6 +576,11 @@ def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[st
     except Exception:  # noqa: BLE001 - handle_exception re-raises it
         template.environment.handle_exception()  # Jinja's own traceback rewriting, as render() does
     return subject, preheader, text
+
+
+def _plain(text: str) -> str:
+    """A header or preview line: no bidi controls and no isolate sentinels."""
+    return strip_sentinels(_BIDI_CONTROLS.sub("", text))
 
 
 def _stat(path: Path) -> os.stat_result | None:

@@ -29,6 +29,12 @@ country    ISO 3166 alpha-2 code (``"SA"``, ``"se"``)            ``str`` (upper 
 timezone   IANA zone name                                    ``str``
 items      list of ``{name, quantity, price?}``              ``list[Item]``
 =========  ===============================================  =====================
+
+Sample data is true on the day it is rendered: a ``date`` sample may be
+written ``"today-2"`` or ``"today+14"`` (days) and a ``datetime`` sample
+``"now-15m"``, ``"now-3h"`` or ``"now-1d"``; :meth:`Scenario.sample` turns
+them into real values relative to the render's ``now``, so a preview never
+shows a refund window or deadline that lies before the email's own date.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -48,7 +54,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
-from .formatting import coerce_amount, normalise_currency
+from .formatting import coerce_amount, normalise_currency, utc_now
 from .negotiation import normalise_country
 
 __all__ = [
@@ -59,6 +65,7 @@ __all__ = [
     "Scenario",
     "load_samples",
     "load_scenarios",
+    "resolve_relative",
 ]
 
 SCENARIO_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -66,6 +73,35 @@ MAX_TEXT = 10_000
 MAX_ITEMS = 200
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_RELATIVE = re.compile(r"^(?P<base>today|now)(?:(?P<sign>[+-])(?P<num>\d{1,4})(?P<unit>[dhm]?))?$")
+_UNITS = {"": "days", "d": "days", "h": "hours", "m": "minutes"}
+
+
+def resolve_relative(value: object, kind: str, now: datetime) -> object:
+    """A sample value such as ``"today-2"`` or ``"now-15m"`` as a real ISO value at *now*.
+
+    Anything else is returned unchanged.
+
+    >>> from datetime import UTC
+    >>> now = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    >>> resolve_relative("today-2", "date", now), resolve_relative("now-15m", "datetime", now)
+    ('2026-12-20', '2026-12-22T08:45:00+00:00')
+    """
+    if kind not in ("date", "datetime") or not isinstance(value, str):
+        return value
+    match = _RELATIVE.match(value.strip())
+    if match is None:
+        return value
+    delta = timedelta()
+    if match["num"]:
+        delta = timedelta(**{_UNITS[match["unit"]]: int(match["num"])})
+        if match["sign"] == "-":
+            delta = -delta
+    if kind == "date":
+        if match["unit"] not in (None, "", "d"):
+            raise ValueError(f"a relative date counts days, not {match['unit']!r}: {value!r}")
+        return (now.date() + delta).isoformat()
+    return (now + delta).isoformat()
 
 
 @dataclass(frozen=True)
@@ -287,6 +323,8 @@ COMMON_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("customer_name", "str", help="the customer's name as they wrote it; greeting falls back to a polite generic form"),
+        Field("customer_given_name", "str", help="the customer's given name; each language's greeting chooses given, family or full name"),
+        Field("customer_family_name", "str", help="the customer's family name (Japanese greets with it, e.g. 佐藤 様)"),
         Field("country", "country", help="the customer's country (ISO 3166, e.g. SA): bank days, time zone and "
               "currency default; else the locale's region, else Shop.country"),
         Field("currency", "currency", help="ISO 4217 code of the order; default from the customer's country"),
@@ -318,11 +356,17 @@ class Scenario:
     def optional(self) -> list[str]:
         return sorted(name for name, f in self.fields.items() if not f.required)
 
-    def sample(self, locale: str | None = None) -> dict[str, Any]:
+    def sample(self, locale: str | None = None, now: datetime | None = None) -> dict[str, Any]:
         """JSON-ready sample context, with the market's overrides for *locale*.
 
         *locale* is a catalog id or BCP 47 tag (``"ko"``, ``"zh-Hans"``).
+        Relative dates (``"today-2"``, ``"now-15m"``) are resolved at *now*
+        (default: the current time); pass the render's ``now`` so both agree.
         """
+        if now is None:
+            now = utc_now()
+        elif not isinstance(now, datetime) or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         data = dict(self.sample_data)
         if locale:
             key = locale.replace("-", "_")
@@ -331,7 +375,7 @@ class Scenario:
                 if overrides:
                     data.update(overrides.get("common", {}))
                     data.update(overrides.get(self.id, {}))
-        return {k: v for k, v in data.items() if k in self.fields}
+        return {k: resolve_relative(v, self.fields[k].type, now) for k, v in data.items() if k in self.fields}
 
     def describe(self) -> dict[str, Any]:
         """The JSON description of this scenario (CLI ``scenarios --format json``)."""

@@ -143,8 +143,8 @@ def test_broken_catalog_file_is_recorded_and_english_used(tmp_path: Path) -> Non
 
 def test_plural_form_count_mismatch_falls_back_to_source(tmp_path: Path) -> None:
     """A plural entry with too few forms uses the English source, never a wrong form (RELIABILITY.md B15)."""
-    singular = ("Our refund policy covers returns within %(num)s day of purchase, and your request meets it, "
-                "so we are glad to approve your refund.")
+    singular = ("Our refund policy covers returns within %(num)s day of purchase. Your request falls within that "
+                "window, so we're glad to approve your refund.")
     plural = singular.replace("day of", "days of")
     body = (f'msgid "{singular}"\nmsgid_plural "{plural}"\nmsgstr[0] "Inom %(num)s dag"\n\n')
     header = HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);")
@@ -155,8 +155,8 @@ def test_plural_form_count_mismatch_falls_back_to_source(tmp_path: Path) -> None
 
 def test_korean_single_form_plurals(tmp_path: Path) -> None:
     """With nplurals=1; plural=0 the one form is used for every count (RELIABILITY.md B16)."""
-    singular = ("Our refund policy covers returns within %(num)s day of purchase, and your request meets it, "
-                "so we are glad to approve your refund.")
+    singular = ("Our refund policy covers returns within %(num)s day of purchase. Your request falls within that "
+                "window, so we're glad to approve your refund.")
     plural = singular.replace("day of", "days of")
     body = f'msgid "{singular}"\nmsgid_plural "{plural}"\nmsgstr[0] "구매 후 %(num)s일 이내 환불 가능합니다."\n\n'
     write_po(tmp_path, "ko", body, HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=1; plural=0;"))

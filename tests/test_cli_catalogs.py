@@ -283,7 +283,7 @@ def test_check_of_the_catalogs_folder_includes_rendered_checks(tmp_path: Path) -
     catalogs = tmp_path / "catalogs"
     long = "Vi har tagit emot din förfrågan om ärendet och återkommer snart (%(ticket)s)"
     text = po_text('#: templates/scenarios/support_acknowledgement.j2:5\n#, python-format\nmsgctxt "subject"\n'
-                   f'msgid "We have received your request (ticket %(ticket)s)"\nmsgstr "{long}"\n')
+                   f"msgid \"We've received your request (ticket %(ticket)s)\"\nmsgstr \"{long}\"\n")
     path = write_po(catalogs, "sv", text)
     result = run("--catalogs", str(catalogs), "check", "--format", "json")
     doc = json.loads(result.stdout)

@@ -12,6 +12,7 @@ import pytest
 from babel import numbers as babel_numbers
 
 from i18nmail.formatting import _MONEY_CONTEXT, CURRENCY_PATTERNS, Formatter
+from i18nmail.typography import numbering_system
 
 LOCALES = ["ar_SA", "ar_EG", "da_DK", "de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_IN", "es_ES", "es_MX",
            "fi_FI", "fr_FR", "fr_CH", "ja_JP", "ko_KR", "nb_NO", "pl_PL", "pt_BR", "sv_SE", "sv_FI", "zh_Hans_CN"]
@@ -31,7 +32,8 @@ def babel_money(locale: babel.Locale, value: object, code: str) -> str:
         if amount.is_zero():
             amount = abs(amount)
         own = CURRENCY_PATTERNS.get((locale.language, code))
-        return babel_numbers.format_currency(amount, code, format=own, locale=locale, currency_digits=True)
+        return babel_numbers.format_currency(amount, code, format=own, locale=locale, currency_digits=True,
+                                             numbering_system=numbering_system(locale.language))
 
 
 @pytest.mark.parametrize("locale_id", LOCALES)
@@ -53,10 +55,11 @@ def test_numbers_and_percents_match_babel_per_call(locale_id: str) -> None:
     fmt = Formatter.get(locale_id, "UTC", "EUR")
     for value in NUMBERS:
         with decimal.localcontext(_MONEY_CONTEXT):
-            assert fmt.number(value) == fmt._clean(babel_numbers.format_decimal(value, locale=fmt.locale))
+            assert fmt.number(value) == fmt._clean(babel_numbers.format_decimal(value, locale=fmt.locale, numbering_system=fmt.numbering))
     for pct in (0, 5, 15, 37, 100, Decimal("12.5")):
         with decimal.localcontext(_MONEY_CONTEXT):
-            expected = babel_numbers.format_percent(Decimal(pct) / 100, locale=fmt.locale)
+            expected = babel_numbers.format_percent(Decimal(pct) / 100, locale=fmt.locale,
+                                                     numbering_system=fmt.numbering)
         assert fmt.percent(pct) == fmt._clean(expected)
 
 

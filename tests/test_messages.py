@@ -497,14 +497,14 @@ def test_previous_msgid_survives_later_merges_until_the_entry_is_reviewed(projec
 def test_update_writes_long_previous_msgids_that_msgfmt_accepts(templates_copy: Path, catalogs_copy: Path) -> None:
     """A long reworded plural message gets a GNU-style multi-line #| block that msgfmt and update read back."""
     path = templates_copy / "scenarios" / "refund_denied.j2"
-    path.write_text(path.read_text("utf-8").replace("accepts items in like-new", "accepts returned items in like-new"),
+    path.write_text(path.read_text("utf-8").replace("we accept returns of items in like-new", "we accept returned items in like-new"),
                     "utf-8")
     messages.extract(templates_copy, catalogs_copy)
     [result] = messages.update(catalogs_copy, ["sv"])
     assert len(result.fuzzy) == 1
     po = catalogs_copy / "sv" / "LC_MESSAGES" / "messages.po"
     text = po.read_text("utf-8")
-    assert '#| msgid ""\n#| "Our refund policy accepts items in like-new condition within' in text
+    assert '#| msgid ""\n#| "Under our refund policy, we accept returns of items in like-new condition' in text
     assert '#| msgid_plural ""\n' in text
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is required (make test installs it)"
