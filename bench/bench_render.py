@@ -54,7 +54,8 @@ LOCALE = "sv-SE"
 #: Distinctive stand-ins for the customer's values, so that each one can be
 #: found in i18nmail's output and turned into a variable of the floor templates.
 PROBE: dict[str, Any] = {
-    "customer_name": "Qzxname Qzxsurname",
+    "customer_given_name": "Qzxname",
+    "customer_family_name": "Qzxfamily",
     "order_number": "99173",
     "items": [{"name": "Qzxitem, qzxcolour", "quantity": 83, "price": "613.47"}],
     "refund_amount": "4294.29",
@@ -108,11 +109,12 @@ def _shown(context: dict[str, Any]) -> dict[str, str]:
     fmt = Formatter.get("sv_SE", "Europe/Stockholm", context["currency"])
     item = context["items"][0]
     return {
-        "customer_name": context["customer_name"], "order_number": str(context["order_number"]),
+        "customer_given_name": context["customer_given_name"],
+        "customer_family_name": context["customer_family_name"], "order_number": str(context["order_number"]),
         "discount_code": context["discount_code"], "alternatives_url": context["alternatives_url"],
         "agent_name": context["agent_name"], "agent_title": context["agent_title"],
         "item_name": item["name"],
-        "item_quantity": f"× {item['quantity']}",
+        "item_quantity": str(item["quantity"]),
         "item_price": fmt.money(Decimal(item["price"])),
         "item_total": fmt.money(Decimal(item["price"]) * item["quantity"]),
         "refund_amount": fmt.money(Decimal(context["refund_amount"])),
@@ -186,7 +188,7 @@ def _django_peer(workdir: Path) -> Callable[[dict[str, Any]], tuple[str, str, st
     with (builtin_catalogs() / "messages.pot").open("rb") as fh:
         pot = read_po(fh)
     used = [m for m in pot if m.id and any(f in loc for loc, _ in m.locations for f in _DJANGO_FILES)]
-    values = {"order": "order_number", "name": "customer_name", "percent": "discount_percent_shown",
+    values = {"order": "order_number", "name": "customer_given_name", "percent": "discount_percent_shown",
               "code": "discount_code", "date": "valid_until_shown", "num": "loyalty_points"}
 
     def block(message: Any) -> str:
@@ -195,7 +197,7 @@ def _django_peer(workdir: Path) -> Callable[[dict[str, Any]], tuple[str, str, st
             return re.sub(r"%\((\w+)\)s", lambda m: "{{ " + m.group(1) + " }}", text.replace("%%", "%"))
         names = sorted(set(re.findall(r"%\((\w+)\)s", message.id if isinstance(message.id, str)
                                        else message.id[0])) - {"num"})
-        with_ = " ".join(f"{n}={values.get(n, 'customer_name')}" for n in names)
+        with_ = " ".join(f"{n}={values.get(n, 'customer_given_name')}" for n in names)
         context = f' context "{message.context}"' if message.context else ""
         if isinstance(message.id, tuple):
             count = " count num=loyalty_points" + (f" with {with_}" if with_ else "")
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     django_render = _django_peer(workdir)
     item = context["items"][0]
     django_context = {
-        "customer_name": context["customer_name"], "order_number": context["order_number"],
+        "customer_given_name": context["customer_given_name"], "order_number": context["order_number"],
         "discount_code": context["discount_code"], "loyalty_points": context["loyalty_points"],
         "discount_percent_shown": f"{context['discount_percent']} %", "item_name": item["name"],
         "quantity": item["quantity"], "price": Decimal(item["price"]),
