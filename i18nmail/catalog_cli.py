@@ -39,9 +39,18 @@ def _reported() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
 
 
-def _folders(settings: Any, *, writing: bool) -> tuple[Path, Path]:
-    """The templates and catalogs folders a command works on."""
-    from .render import builtin_catalogs, builtin_templates
+def _folders(settings: Any, *, writing: bool, create: bool = False) -> tuple[Path, Path]:
+    """The templates and catalogs folders a command works on.
+
+    A ``--catalogs``/``--templates`` folder that does not exist is a usage
+    error (a misspelled CI path must not pass as "no catalogs"), except for
+    the catalogs folder of ``extract`` and ``init`` (*create*), which make it.
+    """
+    from .data import builtin_catalogs, builtin_templates
+
+    for option, given in (("--templates", settings.templates), ("--catalogs", settings.catalogs)):
+        if given is not None and not Path(given).is_dir() and not (create and option == "--catalogs"):
+            raise click.UsageError(f"{option} {given}: no such folder")
 
     templates = settings.templates if settings.templates is not None else builtin_templates()
     catalogs = settings.catalogs if settings.catalogs is not None else builtin_catalogs()
@@ -76,7 +85,7 @@ def extract_command(settings: Any, check: bool) -> None:
     Output is stable: on unchanged templates the file is left untouched. A
     template with a syntax error fails with its file and line.
     """
-    templates, catalogs = _folders(settings, writing=True)
+    templates, catalogs = _folders(settings, writing=True, create=True)
     with _reported():
         if check:
             diff = messages.diff_template(templates, catalogs)
@@ -127,7 +136,7 @@ def init_command(settings: Any, locale: str) -> None:
     The header gets the language's CLDR plural rule; an existing catalog is
     never overwritten.
     """
-    _templates, catalogs = _folders(settings, writing=True)
+    _templates, catalogs = _folders(settings, writing=True, create=True)
     with _reported():
         path = messages.init(catalogs, locale)
         header = messages.read_catalog(path).plural_forms

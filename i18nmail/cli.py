@@ -53,6 +53,8 @@ def reported_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
     except (ValueError, TypeError, LookupError) as exc:
         raise click.ClickException(str(exc)) from None
+    except ArithmeticError as exc:  # a date or number beyond what can be represented (fuzzing D3)
+        raise click.ClickException(f"out of range: {exc}") from None
 
 
 def _json_default(value: object) -> object:
@@ -135,23 +137,38 @@ def scenarios(settings: Settings, fmt: str) -> None:
         click.echo(f"{s.id:<{width}}  {s.description}")
 
 
+#: Largest --context accepted, in bytes.
+MAX_CONTEXT_BYTES = 16 * 1024 * 1024
+
+
 def _read_context(source: str) -> dict[str, Any]:
+    """The --context JSON object; every problem is a one-line usage error (exit 2)."""
+    where = "stdin" if source == "-" else source
     try:
         if source == "-":
-            raw = sys.stdin.read()
-            where = "stdin"
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # stdin closed (`<&-`): sys.stdin is None (fuzzing D5)
+                raise click.BadParameter("stdin is closed; give a file or pipe the JSON in",
+                                         param_hint="--context")
+            data_bytes = stream.read(MAX_CONTEXT_BYTES + 1)
         else:
-            raw = Path(source).read_text(encoding="utf-8")
-            where = source
+            with open(source, "rb") as handle:
+                data_bytes = handle.read(MAX_CONTEXT_BYTES + 1)
+        if len(data_bytes) > MAX_CONTEXT_BYTES:
+            raise click.BadParameter(f"{where} is larger than {MAX_CONTEXT_BYTES} bytes", param_hint="--context")
+        # JSON is UTF-8 whatever the terminal's encoding (fuzzing D13).
+        raw = data_bytes.decode("utf-8-sig")
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--context") from None
+        raise click.BadParameter(f"cannot read {source}: {exc.strerror or exc}", param_hint="--context") from None
     except UnicodeDecodeError:
-        raise click.BadParameter(f"{source} is not UTF-8", param_hint="--context") from None
+        raise click.BadParameter(f"{where} is not UTF-8", param_hint="--context") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"{where}: invalid JSON at line {exc.lineno}: {exc.msg}",
                                  param_hint="--context") from None
+    except RecursionError:  # fuzzing D5: '[' * 100000
+        raise click.BadParameter(f"{where}: JSON nested too deeply", param_hint="--context") from None
     if not isinstance(data, dict):
         raise click.BadParameter(f"{where}: expected a JSON object", param_hint="--context")
     return data
@@ -236,9 +253,13 @@ def window(settings: Settings, country: str, start: str, days: str, locale: str,
     output, as "estimated" and "fallbacks" in JSON.
     """
     low, high = _parse_days(days)
+    if not (country.isascii() and country.isalpha()):
+        # 'ſE'.upper() == 'SE': only ASCII letters name a country (fuzzing D13).
+        raise click.BadParameter(f"expected an ISO 3166 code such as SE, got {country[:20]!r}",
+                                 param_hint="--country")
     try:
         origin: date | datetime = (datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"not an ISO date: {start!r}", param_hint="--from") from None
     with reported_errors():
         found, text, match = settings.mailer().describe_window(

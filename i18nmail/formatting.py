@@ -104,14 +104,17 @@ def coerce_amount(value: object, currency: str) -> Decimal:
             "amounts must be Decimal, a decimal string or integer minor units; "
             f"use Decimal({str(value)!r}) instead of the float {value!r}"
         )
+    # Subclasses of int, Decimal and str are copied to the plain type first, so
+    # none of their own methods runs later (fuzzing D13).
     if isinstance(value, int):
+        value = int.__int__(value)
         if abs(value) > MAX_AMOUNT * 1000:
             raise ValueError("amount is out of range")
         amount = Decimal(value).scaleb(-currency_digits(currency))
     elif isinstance(value, Decimal):
-        amount = value
+        amount = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip()
+        text = str.__str__(value).strip()
         if len(text) > 40 or not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
             raise ValueError(f"not a decimal amount: {value[:40]!r}")
         amount = Decimal(text)

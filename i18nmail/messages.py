@@ -35,10 +35,10 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .exceptions import CatalogError, LocaleError, MessagesError, safe_repr
+from .mofile import mo_bytes as _mo_bytes
 
 __all__ = [
     "COMMENT_TAGS",
@@ -567,7 +567,8 @@ class CompileResult:
     problems: tuple[str, ...] = ()
 
 
-def _blocking_problems(path: Path) -> list[str]:
+def _blocking_problems(path: Path) -> tuple[Any, list[str]]:
+    """The strict reading of *path* and the errors that refuse it (not untranslated/fuzzy entries)."""
     from .checks import run_checks
     from .checks_policy import CheckOptions
     from .pofile import read_catalog as read_strict
@@ -575,23 +576,8 @@ def _blocking_problems(path: Path) -> list[str]:
     po = read_strict(path)
     # An i18nmail catalog: every message is a %-format that may hold HTML.
     options = CheckOptions(markup="html", unflagged_format="python-format", require_complete=True)
-    return [f.to_text() for f in run_checks(po, options=options)
-            if f.severity == "error" and f.code not in _INCOMPLETE]
-
-
-def _mo_bytes(catalog: Catalog) -> tuple[bytes, int]:
-    catalog.charset = "utf-8"  # an ISO-8859-1 catalog compiles to UTF-8 (item 18)
-    for message in list(catalog):
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-        # A plural with an empty form would show the English source for some
-        # numbers; leave the whole message out so it falls back consistently.
-        if message.fuzzy or not all(strings):
-            catalog.delete(message.id, message.context)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue(), sum(1 for m in catalog if m.id)
+    return po, [f.to_text() for f in run_checks(po, options=options)
+                if f.severity == "error" and f.code not in _INCOMPLETE]
 
 
 def _validate_mo(path: Path, locale: str, count: int) -> Callable[[bytes], None]:
@@ -626,15 +612,14 @@ def compile(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> l
     results = []
     for loc, path in _selected(catalogs_dir, locales):
         mo = path.with_suffix(".mo")
-        problems = _blocking_problems(path)
+        po, problems = _blocking_problems(path)
         if problems:
             results.append(CompileResult(loc, str(path), str(mo), False, 0, tuple(problems)))
             continue
         try:
-            catalog = read_catalog(path, locale=loc)
-            if catalog.fuzzy:  # belt and braces: checks reports it as header-fuzzy
-                raise MessagesError("the header is marked fuzzy", path=str(path))
-            data, count = _mo_bytes(catalog)
+            if po.header is None or po.header.fuzzy:  # belt and braces: checks reports both
+                raise MessagesError("the header is missing or marked fuzzy", path=str(path))
+            data, count = _mo_bytes(po)  # from the same strict reading: no second parse
             _atomic_write(mo, data, _validate_mo(mo, loc, count))
         except (MessagesError, CatalogError) as exc:
             results.append(CompileResult(loc, str(path), str(mo), False, 0, (str(exc),)))

@@ -429,7 +429,11 @@ class Mailer:
         declared = self.scenario(scenario)
         if now is None:
             now = utc_now()
-        if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        try:
+            aware = isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None
+        except Exception as exc:  # noqa: BLE001 - a caller's tzinfo may raise anything (fuzzing D13)
+            raise ValueError(f"now has a tzinfo that fails: {type(exc).__name__}") from None
+        if not aware:
             raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         match = self.negotiate(locale)
         given = context.get("country") if isinstance(context, Mapping) else None
@@ -456,7 +460,10 @@ class Mailer:
             "email": values.get("agent_email") or shop.support_email,
             "phone": values.get("agent_phone") or shop.support_phone,
         }
-        today = fmt.today(now)
+        try:
+            today = fmt.today(now)
+        except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
+            raise ValueError(f"now={now.isoformat()} is too close to the limits of the calendar") from None
 
         def calendar() -> BusinessCalendar:
             counted = self.calendar_country(match, country)

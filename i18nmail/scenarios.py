@@ -102,6 +102,10 @@ def resolve_relative(value: object, kind: str, now: datetime) -> object:
             raise ValueError(f"a relative date counts days, not {match['unit']!r}: {value!r}")
         return (now.date() + delta).isoformat()
     return (now + delta).isoformat()
+_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Characters never accepted in an email field: they change a mailto: link or
+#: are markup (the address is shown in HTML and used in ``mailto:``).
+_MAILTO_UNSAFE = re.compile(r"[,?&<>\"\\%#]")
 
 
 @dataclass(frozen=True)
@@ -141,20 +145,27 @@ class _Conversion:
         self.shop = shop
 
 
-def _line(value: object, conv: _Conversion) -> str:
+def _string(value: object) -> str:
+    """*value* as a plain ``str`` of real Unicode text, or a typed error."""
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
+    value = str.__str__(value)  # a str subclass is never asked to format itself later
+    if _SURROGATES.search(value):
+        # Not text: it would fail later, in the HTML inliner or the MIME encoder (fuzzing D9).
+        raise ValueError("contains a lone surrogate (not valid Unicode text)")
+    return value
+
+
+def _line(value: object, conv: _Conversion) -> str:
+    value = _string(value)
     value = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", value))
     return unicodedata.normalize("NFC", value).strip()
 
 
 def _text(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"longer than {MAX_TEXT} characters")
+    value = _string(value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _CONTROLS.sub("", value)).strip()
 
@@ -162,6 +173,7 @@ def _text(value: object, conv: _Conversion) -> str:
 def _int(value: object, conv: _Conversion) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an integer, got {type(value).__name__}")
+    value = int.__int__(value)  # an int subclass is normalised, never called later (fuzzing D13)
     if abs(value) > 10**12:
         raise ValueError("integer out of range")
     return value
@@ -175,7 +187,11 @@ def _count(value: object, conv: _Conversion) -> int:
 
 
 def _money(value: object, conv: _Conversion) -> Decimal:
-    return coerce_amount(value, conv.currency)
+    amount = coerce_amount(value, conv.currency)
+    if amount < 0:
+        # "Refund amount: -$129.00" is never what a shop means (fuzzing D13).
+        raise ValueError(f"an amount cannot be negative, got {safe_repr(value, 40)}")
+    return amount
 
 
 def _percent(value: object, conv: _Conversion) -> Decimal:
@@ -184,7 +200,12 @@ def _percent(value: object, conv: _Conversion) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
         raise TypeError(f"expected a number, got {type(value).__name__}")
     try:
-        number = Decimal(str(value).strip())
+        if isinstance(value, Decimal):
+            number = Decimal(value)  # an exact copy: a subclass's methods are never called
+        elif isinstance(value, int):
+            number = Decimal(int.__int__(value))
+        else:
+            number = Decimal(str.__str__(value).strip())
     except ArithmeticError:
         raise ValueError(f"not a number: {safe_repr(value, 40)}") from None
     if not number.is_finite() or not 0 <= number <= 100:
@@ -216,7 +237,11 @@ def _datetime(value: object, conv: _Conversion) -> datetime:
             result = None
     if result is None:
         raise ValueError(f"expected an ISO datetime with offset, got {safe_repr(value, 40)}")
-    if result.tzinfo is None or result.utcoffset() is None:
+    try:
+        offset = result.utcoffset()
+    except Exception as exc:  # noqa: BLE001 - a caller's tzinfo may raise anything (fuzzing D13)
+        raise ValueError(f"the datetime's tzinfo failed: {type(exc).__name__}") from None
+    if result.tzinfo is None or offset is None:
         raise ValueError("naive datetime: include a UTC offset or tzinfo")
     return result
 
@@ -225,13 +250,15 @@ _URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\
 
 
 def _url(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str) or len(value) > 2000 or not _URL_RE.match(value.strip()):
+    if not isinstance(value, str) or len(value) > 2000 or not _URL_RE.match(value.strip()) or not value.isascii():
         raise ValueError(f"expected an http(s) URL, got {safe_repr(value, 60)}")
     return value.strip()
 
 
 def _email(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str) or len(value) > 254 or _LINE_BREAKS.search(value) or "," in value:
+    # "?" and "&" would add fields to a mailto: link ("x?bcc=evil@..."), fuzzing D13.
+    if (not isinstance(value, str) or len(value) > 254 or _LINE_BREAKS.search(value)
+            or _MAILTO_UNSAFE.search(value) or _SURROGATES.search(value)):
         raise ValueError(f"expected one email address, got {safe_repr(value, 60)}")
     try:
         address = Address(addr_spec=value.strip())

@@ -91,6 +91,7 @@ PLANTED: dict[str, tuple[str, str, str, str]] = {
     "bidi": (po_text(GOOD + entry("Pay", "Betala \u202e")), "bidi", "Betala", "error"),
     "duplicate": (po_text(GOOD + entry("Order", "Order")), "duplicate", '"Order"\nmsgstr "Order"', "error"),
     "obsolete": (po_text(GOOD + '#~ msgid "Gone"\n#~ msgstr "Borta"\n'), "obsolete", "#~ msgid", "warning"),
+    "markup": (po_text(GOOD + entry("Read this", "Läs &lt;det här&gt;")), "markup", "Läs &lt;", "error"),
 }
 
 

@@ -310,11 +310,11 @@ def test_catalog_commands_are_in_the_help() -> None:
 
 def test_writing_commands_refuse_the_installed_package_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In an installed wheel the built-in catalogs belong to the package: update asks for --catalogs."""
-    from i18nmail import render
+    from i18nmail import data
 
-    packaged = Path(render.__file__).resolve().parent / "_data_test_catalogs"
-    monkeypatch.setattr(render, "builtin_catalogs", lambda: packaged)
-    monkeypatch.setattr(render, "builtin_templates", lambda: builtin_templates())
+    packaged = Path(data.__file__).resolve().parent / "_data_test_catalogs"
+    monkeypatch.setattr(data, "builtin_catalogs", lambda: packaged)
+    monkeypatch.setattr(data, "builtin_templates", lambda: builtin_templates())
     result = run("update")
     assert result.exit_code == 2 and "give your own folder with --catalogs DIR" in result.stderr
     assert not packaged.exists()

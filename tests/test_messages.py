@@ -7,6 +7,7 @@ import gettext
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -514,3 +515,23 @@ def test_update_writes_long_previous_msgids_that_msgfmt_accepts(templates_copy: 
                            check=False)
     assert check.returncode == 0, check.stderr
     assert messages.update(catalogs_copy, ["sv"])[0].changed is False
+
+
+def test_compiled_mo_holds_what_msgfmt_writes(tmp_path: Path) -> None:
+    """compile's .mo (written from the strict reading) loads to the same translations as msgfmt's."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext's msgfmt is required (make test installs it)"
+    body = SV + ('\nmsgctxt "button"\nmsgid "Order"\nmsgstr "Beställ"\n\n'
+                 '#, fuzzy\nmsgid "Draft"\nmsgstr "Utkast"\n')
+    po = write_po(tmp_path, "sv", po_text(body))
+    [result] = messages.compile(tmp_path)
+    assert result.ok, result.problems
+    theirs = tmp_path / "msgfmt.mo"
+    subprocess.run([msgfmt, "-o", str(theirs), str(po)], check=True)
+
+    def catalog(path: Path) -> dict[object, str]:
+        with path.open("rb") as fh:
+            loaded: dict[object, str] = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+        return {k: v for k, v in loaded.items() if k != ""}
+
+    assert catalog(po.with_suffix(".mo")) == catalog(theirs)
