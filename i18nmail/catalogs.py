@@ -405,19 +405,35 @@ class CatalogSet:
         if cached is not None and (not self.auto_reload or (cached.path == str(path) and cached.stamp == stamp)):
             return cached, self._errors.get(folder)
         try:
-            data = read_catalog_file(path)
-            loader = load_mo if use_mo else load_po
-            catalog = loader(data, str(path), locale, stamp)
+            catalog = self._read(path, st, locale, stamp, use_mo)
         except CatalogError as exc:
+            if use_mo and po_stat is not None:
+                # A .mo this process cannot read (written by another user with
+                # mode 0600, or damaged) must not drop the whole layer: the .po
+                # beside it is the same catalog. Recorded, never silent; a
+                # strict Mailer refuses the render.
+                try:
+                    catalog = self._read(po, po_stat, locale, (po_stat.st_mtime_ns, po_stat.st_size), False)
+                except CatalogError:
+                    self._errors[folder] = exc
+                    return cached, exc
+                error = CatalogError(path, f"{exc.reason}; used {po.name} beside it", lineno=exc.lineno)
+                self._loaded[folder] = catalog
+                self._errors[folder] = error
+                return catalog, error
             self._errors[folder] = exc
             return cached, exc  # the last good version stays in service
-        except OSError as exc:
-            error = CatalogError(path, f"cannot read: {exc.strerror or exc}")
-            self._errors[folder] = error
-            return cached, error
         self._loaded[folder] = catalog
         self._errors.pop(folder, None)
         return catalog, None
+
+    @staticmethod
+    def _read(path: Path, st: os.stat_result, locale: str, stamp: tuple[int, int], is_mo: bool) -> LoadedCatalog:
+        """Read and parse one catalog file (a regular file only, bounded by the bytes
+        actually read); every failure is a :class:`CatalogError`."""
+        data = read_catalog_file(path)
+        loader = load_mo if is_mo else load_po
+        return loader(data, str(path), locale, stamp)
 
     def chain(self, locales: Sequence[str]) -> tuple[list[LoadedCatalog], list[Fallback]]:
         """Load the catalogs for *locales* (most specific first) in overlay order."""

@@ -95,14 +95,14 @@ def coerce_amount(value: object, currency: str) -> Decimal:
     >>> coerce_amount(19.99, "EUR")
     Traceback (most recent call last):
     ...
-    TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') instead of the float 19.99
+    TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') (in JSON the string '19.99') instead of the float 19.99
     """
     if isinstance(value, bool):
         raise TypeError("an amount cannot be a bool")
     if isinstance(value, float):
         raise TypeError(
             "amounts must be Decimal, a decimal string or integer minor units; "
-            f"use Decimal({str(value)!r}) instead of the float {value!r}"
+            f"use Decimal({str(value)!r}) (in JSON the string {str(value)!r}) instead of the float {value!r}"
         )
     # Subclasses of int, Decimal and str are copied to the plain type first, so
     # none of their own methods runs later (fuzzing D13).

@@ -247,17 +247,27 @@ class RenderedEmail:
     language: str
     direction: str
     fallbacks: tuple[Fallback, ...] = field(default=())
+    #: The shop's own address, ``(name, email)``: ``to_message()``'s default sender.
+    sender: tuple[str, str] | None = field(default=None, compare=False)
 
     def to_message(
         self,
         *,
-        sender: AddressLike,
+        sender: AddressLike | None = None,
         recipient: AddressLike,
         reply_to: AddressLike | None = None,
         date: datetime | None = None,
         message_id: str | None = None,
     ) -> EmailMessage:
-        """Build a ``multipart/alternative`` message (text, then HTML) ready for SMTP."""
+        """Build a ``multipart/alternative`` message (text, then HTML) ready for SMTP.
+
+        *sender* defaults to the shop that rendered the email
+        (``Shop.sender_name`` or ``Shop.name``, and ``Shop.support_email``).
+        """
+        if sender is None:
+            if self.sender is None:
+                raise ValueError("no sender: pass sender=..., or render with a Mailer whose Shop has one")
+            sender = self.sender
         subject = clean_header_text(self.subject)
         if _SURROGATES.search(subject):
             raise ValueError("the subject contains a lone surrogate (not Unicode text)")

@@ -52,7 +52,7 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -168,8 +168,12 @@ class PreviewApp:
         allowed_hosts: Collection[str] = LOOPBACK_NAMES,
         allow_ip_hosts: bool = False,
         now: Callable[[], datetime] | None = None,
+        only: Sequence[str] | None = None,
     ) -> None:
         self.mailer = mailer
+        #: The locales to show (the shop's markets); ``None``: every locale.
+        self.only = None if only is None else [bcp47(mailer.negotiate(t).catalogs[0]) if
+                                                mailer.negotiate(t).catalogs else "en" for t in only]
         self.allowed_hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
         self.allow_ip_hosts = allow_ip_hosts
         self.now = now
@@ -269,6 +273,8 @@ class PreviewApp:
     def locales(self) -> list[str]:
         """The locales the preview offers: every catalog, plus the pseudo-locale if on."""
         tags = self.mailer.locales()
+        if self.only is not None:
+            return [t for t in tags if t in self.only]
         if getattr(self.mailer, "pseudo", False):
             tags.append(bcp47(PSEUDO_LOCALE))
         return tags
@@ -449,14 +455,15 @@ class PreviewApp:
                                                       "X-Frame-Options": "SAMEORIGIN"})
 
 
-def _app_for(mailer: Mailer, host: str, now: Callable[[], datetime] | None) -> PreviewApp:
+def _app_for(mailer: Mailer, host: str, now: Callable[[], datetime] | None,
+             only: Sequence[str] | None = None) -> PreviewApp:
     bound = host.lower().strip("[]")
     if bound in LOOPBACK_NAMES or bound.startswith("127."):
-        return PreviewApp(mailer, allowed_hosts=LOOPBACK_NAMES | {bound}, now=now)
+        return PreviewApp(mailer, allowed_hosts=LOOPBACK_NAMES | {bound}, now=now, only=only)
     # Listening beyond loopback (the user asked for it): the machine's own
     # names and IP literals are fine, other names are DNS rebinding.
     names = LOOPBACK_NAMES | {bound, socket.gethostname().lower()}
-    return PreviewApp(mailer, allowed_hosts=names, allow_ip_hosts=True, now=now)
+    return PreviewApp(mailer, allowed_hosts=names, allow_ip_hosts=True, now=now, only=only)
 
 
 def serve(
@@ -483,24 +490,24 @@ def serve(
               help="Address to listen on. Anything but loopback exposes the preview to your network.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A shop's own templates folder (same as the group option).")
-@click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A shop's own catalogs folder (same as the group option).")
+@click.option("--locale", "-l", "locales", multiple=True, metavar="LOCALE",
+              help="Only this locale (repeatable); default: the shop's locales, else every locale.")
 @click.pass_context
-def preview_command(ctx: click.Context, host: str, port: int, templates: Path | None,
-                    catalogs: Path | None) -> None:
-    """Serve every email in every locale to a browser, re-read on each page load."""
+def preview_command(ctx: click.Context, host: str, port: int, locales: tuple[str, ...]) -> None:
+    """Serve every email in every locale to a browser, re-read on each page load.
+
+    The shop is read from --shop FILE or ./pyproject.toml ([tool.i18nmail.shop]).
+    """
     settings = ctx.obj
-    templates = templates or getattr(settings, "templates", None)
-    catalogs = catalogs or getattr(settings, "catalogs", None)
     try:
-        mailer = Mailer(templates=templates, catalogs=catalogs, auto_reload=True, pseudo=True)
-        server = PreviewServer(_app_for(mailer, host, None), host, port)
+        mailer = settings.mailer(auto_reload=True)
+        chosen = list(locales) or list(mailer.shop.locales)
+        server = PreviewServer(_app_for(mailer, host, None, chosen or None), host, port)
     except I18nMailError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        hint = "; try another --port, or --port 0 for any free one" if port else ""
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
     if not logging.getLogger().handlers and not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))

@@ -13,8 +13,9 @@ Python caller get the same email:
 =========  ===============================================  =====================
 type       accepts                                           becomes
 =========  ===============================================  =====================
-str        one line of text (line breaks become spaces)      ``str``
-text       text, line breaks kept                            ``str``
+str        one line of text (line breaks become spaces);      ``str``
+           an ``int`` becomes its digits
+text       text, line breaks kept; an ``int`` as for str      ``str``
 int        ``int``                                           ``int``
 count      ``int`` >= 0                                      ``int``
 money      ``Decimal``, decimal string, ``int`` minor units  ``Decimal``
@@ -54,7 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
-from .formatting import coerce_amount, normalise_currency, utc_now
+from .formatting import coerce_amount, currency_digits, normalise_currency, utc_now
 from .negotiation import normalise_country
 
 __all__ = [
@@ -146,9 +147,12 @@ class _Conversion:
 
 
 def _string(value: object) -> str:
-    """*value* as a plain ``str`` of real Unicode text, or a typed error."""
+    """*value* as a plain ``str`` of real Unicode text, or a typed error; an
+    ``int`` (an order number from a database key) becomes its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int.__int__(value))
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError(f"expected text or an integer, got {type(value).__name__}")
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
     value = str.__str__(value)  # a str subclass is never asked to format itself later
@@ -191,6 +195,11 @@ def _money(value: object, conv: _Conversion) -> Decimal:
     if amount < 0:
         # "Refund amount: -$129.00" is never what a shop means (fuzzing D13).
         raise ValueError(f"an amount cannot be negative, got {safe_repr(value, 40)}")
+    digits = currency_digits(conv.currency)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > digits:
+        raise ValueError(f"{amount} has more decimals than {conv.currency} has ({digits}); "
+                         "round it the way your books do before rendering")
     return amount
 
 
@@ -311,7 +320,8 @@ def _items(value: object, conv: _Conversion) -> list[Item]:
             raise TypeError(f"item {index}: expected an object with name and quantity")
         unknown = set(raw) - {"name", "quantity", "price"}
         if unknown:
-            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}")
+            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}; an item has name, "
+                             "quantity (default 1) and price (optional); put other details into the name")
         try:
             name = _line(raw["name"], conv)
             quantity = _count(raw.get("quantity", 1), conv)
@@ -354,7 +364,8 @@ COMMON_FIELDS: dict[str, Field] = {
         Field("customer_family_name", "str", help="the customer's family name (Japanese greets with it, e.g. 佐藤 様)"),
         Field("country", "country", help="the customer's country (ISO 3166, e.g. SA): bank days, time zone and "
               "currency default; else the locale's region, else Shop.country"),
-        Field("currency", "currency", help="ISO 4217 code of the order; default from the customer's country"),
+        Field("currency", "currency", help="ISO 4217 code of the order; default Shop.currency, else the "
+              "customer's country (recorded as a fallback)"),
         Field("timezone", "timezone", help="the customer's IANA time zone; default from the country, then the shop"),
         Field("agent_name", "str", help="the person signing; default Shop.signature_name"),
         Field("agent_title", "str", help="their job title; default Shop.signature_title"),
@@ -374,6 +385,11 @@ class Scenario:
     sample_data: Mapping[str, Any]
     path: str
     samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def uses_money(self) -> bool:
+        """Whether any field holds an amount (``money``, or ``items`` with prices)."""
+        return any(f.type in ("money", "items") for f in self.fields.values())
 
     @property
     def required(self) -> list[str]:
