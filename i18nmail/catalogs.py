@@ -12,8 +12,7 @@ Every translation is checked before it is used, once per message and catalog:
 its ``%(name)s`` placeholders must be exactly the source's, it must be a valid
 %-format, carry no HTML the source does not have, and contain no bidi
 overrides. A message that fails falls back to the next catalog in the chain,
-then to the English source, and the fallback is recorded (RELIABILITY.md
-items 2, 3, 9-13, 15). Values are substituted by :func:`substitute`, never by
+then to the English source, and the fallback is recorded. Values are substituted by :func:`substitute`, never by
 ``%`` or ``str.format``.
 
 >>> substitute("Hej %(name)s, 100%% klart", {"name": "Åsa"})
@@ -70,7 +69,7 @@ _FORBIDDEN_CHARS = re.compile(
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
 #: A ``str.format`` field with an attribute, index, conversion or format spec:
-#: ``{name.__class__}``, ``{0[0]}``, ``{x!r}``, ``{x:>99999}`` (RELIABILITY.md item 12).
+#: ``{name.__class__}``, ``{0[0]}``, ``{x!r}``, ``{x:>99999}``.
 _BRACE_FIELD_RE = re.compile(r"\{[^{}\s]*[.\[!:][^{}]*\}")
 
 Key = tuple[str | None, str]
@@ -276,8 +275,7 @@ def optional_placeholders(comments: Iterable[str]) -> frozenset[str]:
 def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
     """Parse the bytes of a ``.mo`` file; any problem is a :class:`CatalogError`.
 
-    Python's ``gettext`` raises a zoo of exception types on damaged files
-    (RELIABILITY.md item 6); all of them become one ``CatalogError``.
+    Python's ``gettext`` raises a zoo of exception types on damaged files; all of them become one ``CatalogError``.
     """
     try:
         trans = gettext.GNUTranslations(io.BytesIO(data))

@@ -4,8 +4,7 @@ Every check is a small function with one signature, ``check(po) -> Iterable[Find
 registered by name in :data:`CHECKS`; checks of rendered emails take a
 :class:`RenderedSample` and live in :data:`RENDERED_CHECKS`. :func:`check_paths`
 runs them all and returns a :class:`CheckReport` whose findings carry file, line,
-a stable code and a severity, so one run reports everything (RELIABILITY.md
-items 9-22)::
+a stable code and a severity, so one run reports everything::
 
     >>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n'
     ...                    b'"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"\\n\\n'
@@ -18,7 +17,7 @@ items 9-22)::
 
 Catalogs are read by the strict PO reader of :mod:`i18nmail.pofile`: an
 unterminated string, ``msgstr`` before ``msgid`` or a bad escape is a finding
-with its exact line, and reading goes on (RELIABILITY.md item 14). The checks
+with its exact line, and reading goes on. The checks
 live in :mod:`i18nmail.checks_structure` (the file, header, plural forms,
 completeness, duplicates), :mod:`i18nmail.checks_format` (format strings),
 :mod:`i18nmail.checks_text` (HTML, white space, bidi) and

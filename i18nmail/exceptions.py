@@ -177,7 +177,7 @@ class HolidayDataUnavailable(I18nMailError, ValueError):
     """A business-day computation reached a year the holiday data does not cover.
 
     Without this, every weekday of such a year would silently count as a
-    business day (RELIABILITY.md, item 10).
+    business day.
     """
 
     def __init__(self, message: str, *, country: str | None = None, year: int | None = None):

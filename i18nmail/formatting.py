@@ -5,8 +5,7 @@ A :class:`Formatter` binds a CLDR locale, a time zone and a currency once
 reads ``LANG``/``LC_*`` or the thread's ``decimal`` context: amounts are
 quantised in an explicit context with ``ROUND_HALF_UP`` to the currency's own
 digits (KRW and JPY 0, EUR 2, KWD 3), negative zero is normalised, and
-amounts are checked against a domain limit *before* Babel sees them
-(RELIABILITY.md items 9, 28-31).
+amounts are checked against a domain limit *before* Babel sees them.
 
 >>> from zoneinfo import ZoneInfo
 >>> fmt = Formatter.get("sv_SE", "Europe/Stockholm", "SEK")
@@ -37,7 +36,7 @@ from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
-#: Largest absolute amount accepted, in major units (RELIABILITY.md D30).
+#: Largest absolute amount accepted, in major units.
 MAX_AMOUNT = Decimal(10) ** 15
 _MONEY_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")

@@ -9,7 +9,7 @@ source, and nothing else.
 * A ``<`` that could start a tag (before a letter, ``/``, ``!`` or ``?``, or
   at the very end) and is not one of the source's tags is refused, whether or
   not a ``>`` follows: ``Hej <a %(name)s!`` would turn a customer's name into
-  attributes of a link (fuzzing D2, RELIABILITY.md item 13). ``< 5 dagar`` is
+  attributes of a link. ``< 5 dagar`` is
   text, as HTML reads it.
 * ``<!--`` or ``<!DOCTYPE``/``<?`` the source does not have is refused: a
   comment opener hides the rest of the HTML part (fuzzing D2).

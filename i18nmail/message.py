@@ -3,7 +3,7 @@
 Headers are built with the ``email`` package's modern API and
 ``headerregistry.Address`` objects, never by string concatenation: a name
 like ``"Bob\\r\\nBcc: evil@x.com"`` cannot add a header, and a ``To`` value
-with a comma cannot add a recipient (RELIABILITY.md items 8, 23, 24).
+with a comma cannot add a recipient.
 
 >>> email = RenderedEmail(scenario="demo", subject="Hej då", preheader="", text="Hej", html="<p>Hej</p>",
 ...                       locale="sv", language="sv", direction="ltr", fallbacks=())

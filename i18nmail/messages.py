@@ -11,7 +11,7 @@ The same steps a translator runs with ``pybabel``, bound to i18nmail's layout
 * ``init`` refuses a locale Babel does not know and never overwrites a catalog;
 * ``compile`` refuses a catalog with errors or a fuzzy header (``pybabel``
   skips it and exits 0), writes each ``.mo`` atomically and validates it
-  before it replaces the old one (RELIABILITY.md items 14, 19, 21, 37).
+  before it replaces the old one.
 
 >>> catalog_id("pt-br"), catalog_id("zh_hans"), catalog_id("ko")
 ('pt_BR', 'zh_Hans', 'ko')
@@ -106,7 +106,7 @@ def catalog_id(locale: str) -> str:
     """Normalise a locale given on the command line to a catalog folder name.
 
     The string is checked against a strict pattern before Babel or the file
-    system sees it (RELIABILITY.md item 1); a locale Babel does not know is a
+    system sees it; a locale Babel does not know is a
     :class:`LocaleError`.
     """
     if not isinstance(locale, str) or len(locale) > 16 or not _LOCALE_ARG_RE.match(locale):

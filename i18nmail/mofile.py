@@ -4,7 +4,7 @@
 the ``.mo`` from that same reading spares a second parse. The output is
 always UTF-8 (the header's charset is rewritten), fuzzy entries are left out,
 and so is a plural message with an empty form, so that it falls back as a
-whole (RELIABILITY.md items 18, 19).
+whole.
 
 >>> from i18nmail.pofile import parse_catalog
 >>> po = parse_catalog(b'msgid ""\\nmsgstr "Content-Type: text/plain; charset=UTF-8\\\\n"\\n\\n'

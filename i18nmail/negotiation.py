@@ -9,7 +9,7 @@ CLDR data to format with and which country's calendar and currency to use
 
 Nothing here touches the file system: a locale string is checked against a
 strict syntax and matched against the *set* of catalog ids found at start-up,
-so no path is ever built from it (RELIABILITY.md, item 1).
+so no path is ever built from it.
 
 >>> m = negotiate("sv-FI", available={"sv", "ko"}, default="en")
 >>> m.tag, m.catalogs, m.babel_id, m.region
@@ -54,14 +54,14 @@ __all__ = [
 
 #: Longer locale strings are refused before any regular expression runs.
 MAX_TAG_LENGTH = 64
-#: An ``Accept-Language`` header is cut here before parsing (RELIABILITY.md A8).
+#: An ``Accept-Language`` header is cut here before parsing.
 MAX_HEADER_LENGTH = 500
 #: At most this many language ranges of a header are considered.
 MAX_HEADER_ITEMS = 32
 
 #: Languages whose catalogs live under another language's id. Norwegian
 #: ``no`` and Nynorsk ``nn`` read the Bokmål catalog (and Bokmål CLDR data, so
-#: text and dates agree: RELIABILITY.md A5).
+#: text and dates agree).
 LANGUAGE_ALIASES: dict[str, str] = {"no": "nb", "nn": "nb"}
 
 _TAG_RE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,6}")
@@ -238,7 +238,7 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
 
     A script that is not the language's default script never falls back to
     the bare language: ``zh-TW`` (Traditional) must not get ``zh`` text when
-    ``zh`` is Simplified (RELIABILITY.md A4).
+    ``zh`` is Simplified.
     """
     import langcodes
 

@@ -66,8 +66,7 @@ def compile_plural(expr: str) -> Callable[[int], int]:
     """Compile a C plural expression safely, or raise ``ValueError`` saying why.
 
     Only the tokens of the C grammar are allowed before :func:`gettext.c2py`
-    sees the text, so names such as ``__import__`` never reach it
-    (RELIABILITY.md item 17); white space does not count towards the length
+    sees the text, so names such as ``__import__`` never reach it; white space does not count towards the length
     limit. The run-time loader and ``i18nmail check`` share this one gate.
 
     >>> compile_plural("(n != 1)")(2)

@@ -3,7 +3,7 @@
 Babel's reader silently drops a missing closing quote, keeps unknown escapes
 and stops at the first error when asked to be strict. This one records every
 problem as a :class:`~i18nmail.findings.Finding` with its exact line and reads
-on (RELIABILITY.md item 14), so one run reports everything:
+on, so one run reports everything:
 
 * the PO grammar (unterminated strings, ``msgstr`` before ``msgid``, unknown
   keywords) is a ``syntax`` error; adjacent literals on one line
@@ -52,7 +52,7 @@ __all__ = [
     "read_catalog",
 ]
 
-#: A catalog larger than this is refused (RELIABILITY.md B22); bytes actually read count.
+#: A catalog larger than this is refused; bytes actually read count.
 MAX_CATALOG_BYTES = 20 * 1024 * 1024
 #: Codes of errors for which a loader refuses a catalog as a whole.
 REFUSING_CODES = frozenset({"syntax", "encoding", "header-charset", "duplicate"})
@@ -491,7 +491,7 @@ def parse_catalog(data: bytes, path: str, *, locale: str | None = None,
                   is_template: bool = False) -> PoFile:
     """Parse the bytes of a PO file; every problem is recorded as a finding.
 
-    Encoding rules (RELIABILITY.md item 18): the header's ``charset`` decides;
+    Encoding rules: the header's ``charset`` decides;
     ``CHARSET`` or no charset is an error; undecodable bytes are an error with
     line and byte offset; UTF-16/UTF-32 files are rejected; a UTF-8 byte-order
     mark is stripped, as the runtime loader does, with a warning.

@@ -21,7 +21,7 @@ Pages (GET and HEAD only):
     scripts, forms, frames and everything else but inline style and images.
 
 Built on the standard library's ``http.server`` (no extra dependency, nothing
-to configure) and safe by default (RELIABILITY.md item 38): it listens on
+to configure) and safe by default: it listens on
 127.0.0.1; a ``Host`` header naming another machine gets 400 (DNS rebinding);
 ``scenario`` and ``locale`` are looked up in the known lists, never used to
 build a path, and anything else gets a 4xx page with the value escaped;
@@ -95,7 +95,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 #: The preview pages themselves: no script at all, styles from /preview.css.
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-#: The email HTML (RELIABILITY.md item 38), also sandboxed when opened directly.
+#: The email HTML, also sandboxed when opened directly.
 EMAIL_CSP = ("default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; "
              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox")
 _LOCALE_PARAM = re.compile(r"(?P<base>[a-z]{2,3}(?:-[A-Z][a-z]{3})?)(?:-(?P<region>[A-Z]{2}))?")

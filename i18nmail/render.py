@@ -3,8 +3,7 @@
 One :class:`Mailer` is built at start-up and shared by every thread. A render
 is a pure function of (scenario, locale, context, shop, now): translations are
 bound per render through the template context, never installed into
-``Environment.globals`` after start-up, and no locale state is global
-(RELIABILITY.md items 4 and 35).
+``Environment.globals`` after start-up, and no locale state is global.
 
 Each scenario template is rendered twice from the same messages: once in a
 text environment (autoescape off: subject, preheader, plain text) and once in
