@@ -42,7 +42,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from django.conf import settings
+    from django import (
+        conf as django_conf,  # no module-level `settings`: doctest collection would touch it
+    )
     from django.core.exceptions import ImproperlyConfigured
     from django.core.signals import setting_changed
     from django.utils import translation
@@ -184,7 +186,7 @@ def _configured() -> tuple[MailerSettings, Mailer]:
         return found
     with _lock:
         if _current is None:
-            config = load_settings(getattr(settings, "I18NMAIL", None))
+            config = load_settings(getattr(django_conf.settings, "I18NMAIL", None))
             try:
                 _current = (config, config.build())
             except RenderError as exc:
@@ -229,7 +231,7 @@ def enforce_strict(email: RenderedEmail) -> RenderedEmail:
 
 def current_locale() -> str:
     """Django's active language, else ``LANGUAGE_CODE``."""
-    return translation.get_language() or str(getattr(settings, "LANGUAGE_CODE", "en"))
+    return translation.get_language() or str(getattr(django_conf.settings, "LANGUAGE_CODE", "en"))
 
 
 def render(
