@@ -235,14 +235,14 @@ def test_system_check_reports_bad_settings() -> None:
 
 
 def test_system_check_reports_a_broken_template_override(tmp_path: Path) -> None:
-    """i18nmail.E002: a template override with a syntax error is found at start-up, per locale."""
+    """i18nmail.E002: a template override with a syntax error is found at start-up, once, with its file and line."""
     layer = ShopLayer(tmp_path / "shop")
     original = (i18n_django.get_mailer().template_roots[-1] / "scenarios" / "refund_denied.j2").read_text("utf-8")
     layer.write("templates/scenarios/refund_denied.j2", original.replace("{{ ui.greeting() }}", "{{ ui.greeting( }}"))
     with override_settings(I18NMAIL={"templates": layer.templates, "locales": ["sv-SE", "fi-FI"]}):
         found = i18nmail_checks()
-    assert [(m.id, m.obj) for m in found] == [("i18nmail.E002", "i18nmail:refund_denied")] * 2
-    assert "refund_denied.j2" in found[0].msg and "sv-SE" in found[0].msg
+    assert [(m.id, m.obj) for m in found] == [("i18nmail.E002", "i18nmail:refund_denied.j2")]
+    assert "refund_denied.j2:" in found[0].msg and found[0].hint == "template-syntax"
 
 
 def test_system_check_reports_fallbacks_as_errors_only_when_strict(tmp_path: Path) -> None:
@@ -262,3 +262,19 @@ def test_celery_workers_use_the_django_mailer() -> None:
     import i18nmail.celery
 
     assert i18nmail.celery.default_mailer() is i18n_django.get_mailer()
+
+
+def test_settings_take_a_list_of_folders_searched_in_order(tmp_path: Path) -> None:
+    """I18NMAIL["templates"] and ["catalogs"] may be lists: every folder is a layer before the built-ins."""
+    first, second = ShopLayer(tmp_path / "a"), ShopLayer(tmp_path / "b")
+    for layer in (first, second):
+        layer.templates.mkdir(parents=True, exist_ok=True)
+        layer.catalogs.mkdir(parents=True, exist_ok=True)
+    with override_settings(I18NMAIL={"templates": [first.templates, second.templates],
+                                     "catalogs": [first.catalogs, second.catalogs]}):
+        mailer = i18n_django.get_mailer()
+        assert list(mailer.template_roots[:2]) == [first.templates, second.templates]
+        assert list(mailer.catalog_roots[:2]) == [first.catalogs, second.catalogs]
+    with override_settings(I18NMAIL={"catalogs": [first.catalogs, tmp_path / "missing"]}), \
+            pytest.raises(ImproperlyConfigured, match="no such folder"):
+        i18n_django.get_mailer()

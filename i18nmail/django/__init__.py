@@ -6,7 +6,7 @@ Add the app and describe the shop in ``settings.py``::
     I18NMAIL = {
         "shop": {"name": "Nordic Home", "support_email": "help@nordichome.example",
                  "country": "SE", "timezone": "Europe/Stockholm"},   # or a Shop, or "pyproject.toml"
-        "templates": BASE_DIR / "emails" / "templates",                # optional shop folders
+        "templates": BASE_DIR / "emails" / "templates",                # optional shop folders (or lists)
         "catalogs": BASE_DIR / "emails" / "catalogs",
         "strict": True,                                               # refuse half-translated emails
         "locales": ["sv-SE", "nb-NO", "fi-FI", "ko-KR", "de-DE"],     # checked at start-up
@@ -52,7 +52,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("i18nmail.django needs Django: pip install 'i18nmail[django]'") from exc
 
 from ..config import Shop
-from ..exceptions import RenderError, did_you_mean
+from ..exceptions import RenderError, StrictModeError, did_you_mean
 from ..message import AddressLike, RenderedEmail
 from ..render import Mailer
 from .mail import I18nEmailMessage, Recipients, build_message
@@ -77,22 +77,19 @@ STRICT_KINDS = frozenset({"message", "catalog"})
 _KEYS = ("shop", "templates", "catalogs", "strict", "locales", "from_email")
 
 
-class StrictFallbackError(RenderError):
+class StrictFallbackError(StrictModeError):
     """A render in strict mode fell back to another language for some text.
 
-    ``.email`` is the rendered email (for logs and previews, never for
-    sending); ``.fallbacks`` lists what fell back.
+    A :class:`~i18nmail.exceptions.StrictModeError`, so one ``except`` covers
+    Django and plain ``Mailer(strict=True)`` renders. ``.email`` is the
+    rendered email (for logs and previews, never for sending); ``.fallbacks``
+    lists what fell back.
     """
 
     def __init__(self, email: RenderedEmail) -> None:
         self.email = email
-        self.fallbacks = tuple(f for f in email.fallbacks if f.kind in STRICT_KINDS)
-        shown = "; ".join(str(f) for f in self.fallbacks[:3])
-        more = f" (+{len(self.fallbacks) - 3} more)" if len(self.fallbacks) > 3 else ""
-        super().__init__(
-            f"{email.scenario} in {email.locale}: {len(self.fallbacks)} fallback(s) in strict mode: "
-            f"{shown}{more}; translate them or turn strict off"
-        )
+        super().__init__([f for f in email.fallbacks if f.kind in STRICT_KINDS],
+                         scenario=email.scenario, locale=email.locale)
 
 
 @dataclass(frozen=True)
@@ -100,31 +97,33 @@ class MailerSettings:
     """``settings.I18NMAIL``, checked."""
 
     shop: Shop
-    templates: Path | None = None
-    catalogs: Path | None = None
+    templates: tuple[Path, ...] = ()
+    catalogs: tuple[Path, ...] = ()
     strict: bool = False
     locales: tuple[str, ...] | None = None
     from_email: str | None = None
 
     def build(self) -> Mailer:
         """A new :class:`Mailer` for these settings."""
-        return Mailer(self.shop, templates=self.templates, catalogs=self.catalogs)
+        return Mailer(self.shop, templates=list(self.templates) or None, catalogs=list(self.catalogs) or None)
 
 
-def _folder(raw: Mapping[str, Any], key: str) -> Path | None:
+def _folders(raw: Mapping[str, Any], key: str) -> tuple[Path, ...]:
+    """One folder or a list of them (searched in order, before the built-ins)."""
     value = raw.get(key)
     if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        if len(value) != 1:
-            raise ImproperlyConfigured(f"I18NMAIL[{key!r}]: give one folder (several are not supported yet)")
-        value = value[0]
-    if not isinstance(value, str | Path):
-        raise ImproperlyConfigured(f"I18NMAIL[{key!r}] must be a folder path, got {type(value).__name__}")
-    path = Path(value)
-    if not path.is_dir():
-        raise ImproperlyConfigured(f"I18NMAIL[{key!r}]: no such folder: {path}")
-    return path
+        return ()
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    found = []
+    for item in values:
+        if not isinstance(item, str | Path):
+            raise ImproperlyConfigured(f"I18NMAIL[{key!r}] must be a folder path or a list of them, "
+                                       f"got {type(item).__name__}")
+        path = Path(item)
+        if not path.is_dir():
+            raise ImproperlyConfigured(f"I18NMAIL[{key!r}]: no such folder: {path}")
+        found.append(path)
+    return tuple(found)
 
 
 def load_settings(raw: object) -> MailerSettings:
@@ -171,7 +170,7 @@ def load_settings(raw: object) -> MailerSettings:
     from_email = raw.get("from_email")
     if from_email is not None and not isinstance(from_email, str):
         raise ImproperlyConfigured("I18NMAIL['from_email'] must be a string such as 'Shop <shop@example.com>'")
-    return MailerSettings(shop=shop, templates=_folder(raw, "templates"), catalogs=_folder(raw, "catalogs"),
+    return MailerSettings(shop=shop, templates=_folders(raw, "templates"), catalogs=_folders(raw, "catalogs"),
                           strict=strict, locales=locales, from_email=from_email)
 
 

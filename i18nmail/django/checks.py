@@ -1,6 +1,7 @@
 """The system check run when Django starts: the mailer builds and every email renders.
 
-It renders each scenario's sample data in each locale of
+It runs :meth:`i18nmail.Mailer.validate`: every template compiled, every
+catalog loaded, each scenario's sample data rendered in each locale of
 ``I18NMAIL["locales"]`` (every locale with a catalog when unset), so a broken
 template override, a catalog that does not load or a scenario that cannot be
 rendered stops ``runserver``, ``migrate`` and the test runner before the first
@@ -14,6 +15,7 @@ customer meets it. Findings:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core import checks
@@ -21,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from ..exceptions import I18nMailError
 from ..formatting import utc_now
-from . import STRICT_KINDS, get_mailer, get_settings
+from . import get_mailer, get_settings
 
 __all__ = ["check_i18nmail"]
 
@@ -29,37 +31,38 @@ __all__ = ["check_i18nmail"]
 _LIMIT = 20
 
 
+#: Validation codes that mean "this text would fall back", not "this breaks".
+_FALLBACK_CODES = frozenset({"message-fallback", "catalog-fallback", "currency-guessed"})
+
+
 def check_i18nmail(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Build the mailer and render every scenario in every configured locale."""
+    """Build the mailer and run :meth:`Mailer.validate` over the configured locales."""
     try:
         mailer = get_mailer()
         config = get_settings()
     except ImproperlyConfigured as exc:
         return [checks.Error(str(exc), hint="fix settings.I18NMAIL", id="i18nmail.E001")]
-    locales = list(config.locales) if config.locales is not None else mailer.locales()
-    now = utc_now()
+    locales = list(config.locales) if config.locales is not None else None
+    try:
+        report = mailer.validate(locales, now=utc_now())
+    except I18nMailError as exc:
+        return [checks.Error(f"validation could not run: {exc}", id="i18nmail.E002")]
     errors: list[checks.CheckMessage] = []
     fallbacks: list[checks.CheckMessage] = []
-    for scenario in mailer.scenarios():
-        for tag in locales:
-            try:
-                match = mailer.negotiate(tag)
-                sample = scenario.sample(match.catalogs[0] if match.catalogs else "en", now=now)
-                email = mailer.render(scenario.id, locale=tag, context=sample, now=now)
-            except I18nMailError as exc:
-                errors.append(checks.Error(f"{scenario.id} in {tag}: {exc}", id="i18nmail.E002",
-                                           obj=f"i18nmail:{scenario.id}"))
-                continue
-            bad = [str(f) for f in email.fallbacks if f.kind in STRICT_KINDS]
-            if not bad:
-                continue
-            text = f"{scenario.id} in {tag}: {len(bad)} fallback(s): {'; '.join(bad[:3])}"
-            if config.strict:
-                fallbacks.append(checks.Error(text, id="i18nmail.E003", obj=f"i18nmail:{scenario.id}",
-                                              hint="translate the messages, or set I18NMAIL['strict'] = False"))
-            else:
-                fallbacks.append(checks.Warning(text, id="i18nmail.W001", obj=f"i18nmail:{scenario.id}",
-                                                hint="these emails go out partly in another language"))
+    for problem in report.problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        text = f"{where}: {problem.message}"
+        if problem.scenario:
+            text = f"{problem.scenario} in {problem.locale}: {text}"
+        obj = f"i18nmail:{problem.scenario or Path(problem.path).name}"
+        if problem.code not in _FALLBACK_CODES:
+            errors.append(checks.Error(text, id="i18nmail.E002", obj=obj, hint=problem.code))
+        elif config.strict:
+            fallbacks.append(checks.Error(text, id="i18nmail.E003", obj=obj,
+                                          hint="translate the messages, or set I18NMAIL['strict'] = False"))
+        else:
+            fallbacks.append(checks.Warning(text, id="i18nmail.W001", obj=obj,
+                                            hint="these emails go out partly in another language"))
     return _capped(errors) + _capped(fallbacks)
 
 
