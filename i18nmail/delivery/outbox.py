@@ -39,6 +39,7 @@ from typing import Any
 from ..exceptions import I18nMailError
 from ..message import AddressLike, make_address
 from ..render import Mailer
+from .events import parse_event
 from .journal import JournalBackend, check_key, message_id_for, open_journal
 from .results import Event, SendReport, SendResult
 from .transport import Delivery, Transport
@@ -63,11 +64,9 @@ def _as_event(item: Event | Mapping[str, Any]) -> Event:
     if isinstance(item, Event):
         return item
     if isinstance(item, Mapping):
-        missing = [name for name in ("key", "scenario", "locale", "context", "to") if name not in item]
-        if missing:
-            raise ValueError(f"event without {', '.join(missing)}")
-        return Event(key=item["key"], scenario=item["scenario"], locale=item["locale"],
-                     context=item["context"], to=item["to"], line=item.get("line"))
+        data = dict(item)
+        line = data.pop("line", None)
+        return parse_event(data, line=line if isinstance(line, int) else None)
     raise TypeError(f"an event is an Event or a mapping, got {type(item).__name__}")
 
 
@@ -128,6 +127,19 @@ class Outbox:
 
     def __repr__(self) -> str:
         return f"Outbox({self.transport!r}, {self.journal!r})"
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the transport's connections and the journal."""
+        try:
+            self.transport.close()
+        finally:
+            self.journal.close()
 
     # -- one email -----------------------------------------------------------
 
