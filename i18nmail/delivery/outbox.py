@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.policy import SMTP
-from typing import Any
+from typing import Any, Self
 
 from ..exceptions import I18nMailError
 from ..message import AddressLike, make_address
@@ -128,7 +128,7 @@ class Outbox:
     def __repr__(self) -> str:
         return f"Outbox({self.transport!r}, {self.journal!r})"
 
-    def __enter__(self) -> Outbox:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
