@@ -8,9 +8,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
 
 # Debian packages the test suite needs: Chromium for the browser tests, fonts
-# for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext
-SYSTEM_COMMANDS := chromium msgfmt
+# for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`,
+# openssl for the certificate of the STARTTLS/smtps delivery tests.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl
+SYSTEM_COMMANDS := chromium msgfmt openssl
 
 .PHONY: demo test venv system-deps bench check lint clean
 
@@ -48,7 +49,7 @@ system-deps:
 	else \
 	  echo "make test needs these system packages (missing:$$missing):" >&2; \
 	  echo "    sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
-	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt.)" >&2; \
+	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt; openssl makes a test certificate.)" >&2; \
 	  exit 1; \
 	fi
 
