@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{count} mixed-locale emails ({len(set(e['locale'] for e in make_events(mailer, 13)))} locales), "
+    print(f"{count} mixed-locale emails ({len({e['locale'] for e in make_events(mailer, 13)})} locales), "
           f"median of {repeats}; {cores} cores, load average {load:.1f}")
     print(f"{'path':<22} {'workers':>7} {'median s':>9} {'emails/s':>9} {'per core':>9} {'vs 1 worker':>12}")
     for label, workers, seconds, rate, per_core, ratio in rows:

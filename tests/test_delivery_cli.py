@@ -182,7 +182,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_continues(mailer: Mailer, tmp_path: Pa
         while len(sink.received) < 60 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 1, err
         assert "stopping after the emails in flight" in err and "run the same command again" in err
         assert "Traceback" not in err

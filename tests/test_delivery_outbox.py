@@ -271,3 +271,25 @@ def test_workers_must_be_positive(mailer: Mailer) -> None:
     outbox = make_outbox(mailer, SMTPTransport("smtp://127.0.0.1:1"), Journal(":memory:"))
     with pytest.raises(ValueError, match="workers"):
         outbox.send_many([], workers=0)
+
+
+class BrokenTransport:
+    """A transport with a bug: it raises instead of returning a Delivery."""
+
+    pool_size = 1
+
+    def send(self, message: bytes, *, sender: str, recipients: Any) -> Any:
+        raise RuntimeError("transport bug")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_transport_bug_stops_the_batch_and_is_raised(mailer: Mailer) -> None:
+    """An exception inside a sender thread stops send_many and is re-raised; the key stays pending."""
+    journal = Journal(":memory:")
+    outbox = make_outbox(mailer, BrokenTransport(), journal)
+    with pytest.raises(RuntimeError, match="transport bug"):
+        outbox.send_many(make_events(mailer, 10))
+    assert journal.counts() == {"pending": 1}
+    assert journal.claim("evt-000000", message_id="<m@x>").granted  # released, so a rerun may send it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -131,8 +132,13 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
                 rejects.flush()
 
         with _stop_on_ctrl_c(stop):
-            report = outbox.send_many(read_events(stream), workers=workers, progress=True,
-                                      stop=stop, on_result=on_result, total=total)
+            try:
+                report = outbox.send_many(read_events(stream), workers=workers, progress=True,
+                                          stop=stop, on_result=on_result, total=total)
+            except (sqlite3.Error, OSError) as exc:
+                raise click.ClickException(
+                    f"stopped: {exc}; every email already recorded stays recorded, "
+                    "run the same command again to continue") from None
     if not report.problems:
         rejects_path.unlink(missing_ok=True)  # no stale file from an earlier run
     for result in report.problems[:20]:

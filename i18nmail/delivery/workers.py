@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -105,7 +105,7 @@ def _chunks(items: Iterable[Event | SendResult], size: int) -> Iterator[list[Eve
 
 
 def prepared_stream(outbox: Outbox, items: Iterable[Event | SendResult], *, workers: int,
-                    stop: threading.Event) -> Iterator[Prepared | SendResult]:
+                    stop: threading.Event) -> Generator[Prepared | SendResult, None, None]:
     """Render *items* (events, or results passed through) in order; in *workers* processes when > 1."""
     from .outbox import prepare
 
