@@ -22,7 +22,7 @@ import click
 
 from ..exceptions import I18nMailError
 from .events import count_lines, read_events
-from .journal import Journal, JournalBackend
+from .journal import Journal, JournalBackend, open_journal
 from .outbox import Outbox
 from .results import SendResult
 from .transport import DirectoryTransport, SMTPTransport, Transport
@@ -73,8 +73,9 @@ def _reason(result: SendResult) -> str:
 @click.option("--smtp", "smtp_url", metavar="URL",
               help="smtp://[user:pass@]host[:port][?starttls=1] or smtps://...; credentials may come "
                    "from I18NMAIL_SMTP_USERNAME / I18NMAIL_SMTP_PASSWORD.")
-@click.option("--journal", "journal_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite journal: keys already sent are skipped, so a rerun continues.")
+@click.option("--journal", "journal_path", metavar="FILE",
+              help="SQLite journal file (or a URL of a registered journal store): keys already "
+                   "sent are skipped, so a rerun continues.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
               help="Render in this many processes.")
 @click.option("--rate", type=click.FloatRange(min=0.001), default=None, metavar="N",
@@ -86,7 +87,7 @@ def _reason(result: SendResult) -> str:
                    "[default: EVENTS.rejects.jsonl, or rejects.jsonl for stdin].")
 @click.option("--sender", default=None, help="From address [default: the shop's name and support address].")
 @click.pass_obj
-def send_command(settings: Any, events: str, smtp_url: str | None, journal_path: Path | None, workers: int,
+def send_command(settings: Any, events: str, smtp_url: str | None, journal_path: str | None, workers: int,
                  rate: float | None, dry_run: Path | None, rejects_path: Path | None, sender: str | None) -> None:
     """Send the emails in EVENTS (JSON Lines, or - for stdin), once per key.
 
@@ -113,7 +114,7 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
             else:
                 assert smtp_url is not None and journal_path is not None
                 transport = SMTPTransport(smtp_url, rate=rate)
-                journal = Journal(journal_path)
+                journal = open_journal(journal_path)
             stack.callback(journal.close)
             stack.callback(transport.close)
             mailer = settings.mailer()
