@@ -5,7 +5,17 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
+# The committed lock: exact versions and hashes of everything the development
+# and test install pulls in (`make lock` refreshes it). `make demo`, `make test`
+# and CI install from it; users get the ranges in pyproject.toml.
+LOCK   := requirements/dev.lock
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py $(LOCK) | cksum | cut -d' ' -f1)
+# `make test-latest`: a second environment with the newest release of every
+# dependency, as a user who runs `pip install i18nmail` gets today.
+LATEST := .venv-latest
+# The tool that writes the lock, pinned so that two people refreshing it agree.
+UV_VERSION := 0.13.9
+TOOLS  := .venv-tools
 
 # Debian packages the test suite needs: Chromium for the browser tests, fonts
 # for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`,
@@ -13,7 +23,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -
 SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl
 SYSTEM_COMMANDS := chromium msgfmt openssl
 
-.PHONY: demo test venv system-deps bench check lint clean
+.PHONY: demo test test-latest venv venv-latest lock system-deps bench check lint clean
 
 demo: venv
 	$(BIN)/i18nmail render order_cancelled_out_of_stock --sample --locale en --format text
@@ -26,15 +36,40 @@ demo: venv
 test: venv system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# The whole suite against the newest releases. Golden HTML differences are
+# printed as a drift report instead of failing; the golden text of every email
+# (every word, date, time and amount) must still match exactly.
+test-latest: venv-latest system-deps
+	@echo "newest releases:"; $(LATEST)/bin/python -m pip list --format=freeze 2>/dev/null \
+	  | grep -iE '^(babel|jinja2|holidays|langcodes|polib|click|css.inline|django|pytest)==' | sed 's/^/    /'
+	I18NMAIL_GOLDEN=drift $(LATEST)/bin/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
 venv: $(STAMP)
 
 $(STAMP):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "i18nmail needs Python 3.11 or newer")'
-	rm -f $(VENV)/.installed-*
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
+
+# Always rebuilt: "newest" means newest today.
+venv-latest:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "i18nmail needs Python 3.11 or newer")'
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[dev]'
+	$(LATEST)/bin/python -m pip check
+
+# Refresh the lock from pyproject.toml's ranges (every extra) and the build
+# requirements; review the diff and commit it.
+lock:
+	test -x $(TOOLS)/bin/uv || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"; }
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --all-extras --generate-hashes \
+	  --python-version 3.11 --no-header --quiet -o $(LOCK)
 
 system-deps:
 	@missing=""; \
@@ -58,11 +93,11 @@ bench: venv
 
 check: venv
 	$(BIN)/i18nmail extract --check
-	$(BIN)/i18nmail check
+	$(BIN)/i18nmail check --require-complete
 
 lint: venv
 	$(BIN)/python -m mypy
 	$(BIN)/python -m ruff check i18nmail tests bench
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(LATEST) $(TOOLS) build dist *.egg-info

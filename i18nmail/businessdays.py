@@ -1,10 +1,11 @@
 """Business-day calendars: when does "3-5 business days" actually end?
 
 A :class:`BusinessCalendar` knows one country's weekend days, its public
-holidays and the bank closures that matter for refunds, all from the
-`holidays <https://python-holidays.readthedocs.io/>`_ package, plus a small
-curated table (:data:`COUNTRY_CLOSURES`) for closures the package has no
-category for, and the shop's own closure dates::
+holidays and the bank closures that matter for refunds: the
+`holidays <https://python-holidays.readthedocs.io/>`_ package, corrected by
+the country's closure table (:mod:`i18nmail.closures`: one documented file per
+market, with a source for every rule, and the euro area's TARGET closing
+days), plus the shop's own closure dates::
 
     >>> from datetime import date
     >>> cal = BusinessCalendar("SE")
@@ -54,13 +55,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from .closures import Market, market, target_closures
 from .exceptions import HolidayDataUnavailable
 from .negotiation import primary_zone
 
 __all__ = [
-    "COUNTRY_CATEGORIES",
-    "COUNTRY_CLOSURES",
-    "COUNTRY_EASTER_CLOSURES",
     "MAX_BUSINESS_DAYS",
     "BusinessCalendar",
     "Window",
@@ -71,41 +70,15 @@ __all__ = [
 #: Largest ``n`` accepted by :meth:`BusinessCalendar.add` (about 14 years).
 MAX_BUSINESS_DAYS = 3650
 
-#: Holiday categories counted as closures, per country, when they differ from
-#: the default (``public`` plus ``bank`` where the country has it). Sweden's
-#: ``bank`` category also lists half days ("from 2pm"), on which banks still
-#: settle payments; its ``de_facto`` days (Midsummer Eve, Christmas Eve, New
-#: Year's Eve) are the full closures.
-COUNTRY_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "SE": ("public", "de_facto"),
-}
-
-#: Bank closures the holidays package has no category for, as (month, day,
-#: name). Norwegian and Danish banks are closed on Christmas Eve and New
-#: Year's Eve, Danish banks also on Constitution Day (5 June); Finnish banks
-#: on Christmas Eve (Finland's other closures are public holidays already).
-#: Sources: Norges Bank, Danmarks Nationalbank ("banklukkedage") and Suomen
-#: Pankki settlement calendars. The current rules are applied to every year.
-COUNTRY_CLOSURES: dict[str, tuple[tuple[int, int, str], ...]] = {
-    "NO": ((12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
-    "DK": ((6, 5, "Constitution Day"), (12, 24, "Christmas Eve"), (12, 31, "New Year's Eve")),
-    "FI": ((12, 24, "Christmas Eve"),),
-}
-
-#: Bank closures that move with Easter, as (days after Easter Sunday, name):
-#: Danish banks close on the Friday after Ascension Day (Danmarks
-#: Nationalbank: 15 May 2026, 7 May 2027).
-COUNTRY_EASTER_CLOSURES: dict[str, tuple[tuple[int, str], ...]] = {
-    "DK": ((40, "Bank closing day"),),
-}
-
-
 class _Tables(NamedTuple):
     """One immutable snapshot of the loaded holiday tables.
 
     ``closed`` are the dates on working weekdays (of :attr:`BusinessCalendar.weekend`)
     that are not business days; ``opened`` the dates on weekend days that are
     (an older weekend rule, a make-up working day). Both are sorted.
+    ``estimated`` are the loaded years whose closures include a date the
+    holidays package marks as an estimate (an Islamic holiday not yet
+    confirmed by the authorities).
     """
 
     years: frozenset[int]
@@ -114,31 +87,15 @@ class _Tables(NamedTuple):
     opened: tuple[date, ...]
     closed_set: frozenset[date]
     opened_set: frozenset[date]
+    estimated: frozenset[int]
 
 
-_EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset())
+_EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset(), frozenset())
 
 
 def _between(days: tuple[date, ...], first: date, last: date) -> int:
     """How many of the sorted *days* lie in ``(first, last]``."""
     return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
-
-
-def _easter(year: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian algorithm, Meeus/Jones/Butcher).
-
-    >>> _easter(2026), _easter(2027)
-    (datetime.date(2026, 4, 5), datetime.date(2027, 3, 28))
-    """
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * l) // 433
-    month = (h + l - 7 * m + 90) // 25
-    return date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
 
 
 def _weekend_varies(table: holidays.HolidayBase) -> bool:
@@ -197,6 +154,9 @@ class BusinessCalendar:
         if not isinstance(country, str) or not country.isascii() or not country.isalpha():
             raise ValueError(f"country must be an ISO 3166 code such as 'SE', got {country!r:.40}")
         country = country.upper()
+        found = market(country)
+        if subdivision is None and found is not None:
+            subdivision = found.subdivision
         try:
             probe = holidays.country_holidays(country, subdiv=subdivision, years=())
         except NotImplementedError:
@@ -213,6 +173,8 @@ class BusinessCalendar:
                 raise ValueError("cutoff must be a naive time: it is read in the calendar's tz=")
         self.country = country
         self.subdivision = subdivision
+        #: The country's closure table (``i18nmail/bank_calendars/<CC>.toml``), if it has one.
+        self.market: Market | None = found
         self.cutoff = cutoff
         if tz is None:
             self.tz: tzinfo = _country_zone(country)
@@ -225,7 +187,7 @@ class BusinessCalendar:
             self.tz = tz
         else:
             raise TypeError(f"tz must be a zone name or a tzinfo, got {type(tz).__name__}")
-        wanted = COUNTRY_CATEGORIES.get(country, ("public", "bank"))
+        wanted = found.categories if found is not None and found.categories else ("public", "bank")
         self.categories = tuple(c for c in wanted if c in probe.supported_categories) or ("public",)
         self.first_year = int(getattr(probe, "start_year", 1900))
         self.last_year = int(getattr(probe, "end_year", 2100))
@@ -261,8 +223,11 @@ class BusinessCalendar:
                 raise TypeError(f"closures must be dates, got {day!r:.60}")
             extra.append(day)
         self.closures = tuple(sorted(set(extra)))
-        self._curated = COUNTRY_CLOSURES.get(country, ())
-        self._easter = COUNTRY_EASTER_CLOSURES.get(country, ())
+        try:  # countries with Islamic holidays can label the estimated ones
+            holidays.country_holidays(country, subdiv=subdivision, years=(), islamic_show_estimated=True)
+            self._islamic = True
+        except (ValueError, TypeError):
+            self._islamic = False
         self._lock = threading.Lock()
         # Readers take one reference to this snapshot and never see it change;
         # _ensure() builds a new one under the lock and publishes it at once.
@@ -295,11 +260,14 @@ class BusinessCalendar:
             names = dict(tables.names)
             closed = list(tables.closed)
             opened = list(tables.opened)
+            estimated = set(tables.estimated)
             for year in missing:
                 year_names, year_closed, year_opened = self._load_year(year)
                 names.update(year_names)
                 closed.extend(year_closed)
                 opened.extend(year_opened)
+                if self._package_estimates(year, year_names):
+                    estimated.add(year)
             closed.sort()
             opened.sort()
             tables = _Tables(
@@ -309,34 +277,77 @@ class BusinessCalendar:
                 tuple(opened),
                 frozenset(closed),
                 frozenset(opened),
+                frozenset(estimated),
             )
             self._tables = tables
             return tables
 
+    def _package_estimates(self, year: int, names: dict[date, str]) -> bool:
+        """Whether a closure of *year* taken from the holidays package is an estimate.
+
+        The package knows which Islamic holidays the authorities have
+        confirmed; asked to show estimates, it labels the others. A date
+        whose label changes is an estimate (compared, not parsed, so the
+        label's language does not matter).
+        """
+        if not self._islamic or (self.market is not None and year in self.market.replace_years):
+            return False
+        flagged = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
+            islamic_show_estimated=True,
+        )
+        plain = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
+            islamic_show_estimated=False,
+        )
+        return any(
+            day in names and flagged.get(day) != name for day, name in plain.items() if day.year == year
+        )
+
     def _load_year(self, year: int) -> tuple[dict[date, str], list[date], list[date]]:
-        """Names, closed working weekdays and opened weekend days of one year."""
+        """Names, closed working weekdays and opened weekend days of one year.
+
+        The holidays package's days (unless the market file replaces the year),
+        minus substitute days the market's banks do not take, plus the market's
+        own closures, the TARGET closing days for euro-area countries and the
+        shop's closures.
+        """
         table = holidays.country_holidays(
             self.country, subdiv=self.subdivision, years=year, categories=self.categories
         )
-        names = {day: name for day, name in table.items() if day.year == year}
-        extra: dict[date, str] = {}
-        for month, dom, name in self._curated:
-            extra.setdefault(date(year, month, dom), name)
-        sunday = _easter(year)
-        for offset, name in self._easter:
-            extra.setdefault(sunday + timedelta(days=offset), name)
+        found = self.market
+        replaced = found is not None and year in found.replace_years
+        names = {} if replaced else {day: name for day, name in table.items() if day.year == year}
+        if found is not None and found.open_observed and names:
+            # Substitute ("observed") days that the country's banks do not take:
+            # the Federal Reserve opens on the Friday before a Saturday holiday.
+            plain = holidays.country_holidays(
+                self.country, subdiv=self.subdivision, years=year,
+                categories=self.categories, observed=False,
+            )
+            for day in [d for d in names if d.weekday() in found.open_observed and d not in plain]:
+                del names[day]
+        extra: dict[date, str] = dict(found.closures_in(year)) if found is not None else {}
+        for day, name in target_closures(self.country, year).items():
+            extra.setdefault(day, name)
         for day in self.closures:
             if day.year == year:
                 extra.setdefault(day, "Shop closure")
         for day, name in extra.items():
             names.setdefault(day, name)
+        # Make-up working days on a weekend (China's 调休), unless closed anyway.
+        workdays = set() if replaced else {
+            d for d in (getattr(table, "weekend_workdays", ()) or ()) if d.year == year
+        }
+        if found is not None:
+            workdays |= set(found.open_in(year))
         weekend = self.weekend
         closed: list[date] = []
         opened: list[date] = []
         if self._dated_weekend:
             day = date(year, 1, 1)
             while day.year == year:
-                business = table.is_working_day(day) and day not in extra
+                business = day not in names and (day in workdays or not table.is_weekend(day))
                 if day.weekday() in weekend:
                     if business:
                         opened.append(day)
@@ -345,18 +356,33 @@ class BusinessCalendar:
                 day += timedelta(days=1)
         else:
             closed = [d for d in names if d.weekday() not in weekend]
-            # Make-up working days on a weekend (China's "调休"), unless the
-            # shop or the curated table closes them.
-            workdays = getattr(table, "weekend_workdays", ()) or ()
-            opened = [
-                d
-                for d in workdays
-                if d.year == year
-                and d.weekday() in weekend
-                and d not in extra
-                and table.is_working_day(d)
-            ]
+            opened = [d for d in workdays if d.weekday() in weekend and d not in names]
         return names, closed, opened
+
+    def estimated_years(self, first: date, last: date) -> tuple[int, ...]:
+        """The years of ``first..last`` whose closures are estimates, not a published calendar.
+
+        China's years after the last State Council notice in the data, Saudi
+        Arabia's after SAMA's published schedule (both from the market files),
+        and any year in which the holidays package estimates an Islamic
+        holiday the authorities have not confirmed yet (the UAE, Egypt, ...).
+        The render reports a window reaching one of them as a ``calendar``
+        fallback.
+
+        >>> BusinessCalendar("CN").estimated_years(date(2026, 12, 28), date(2027, 1, 5))
+        (2027,)
+        >>> BusinessCalendar("DE").estimated_years(date(2026, 12, 28), date(2027, 1, 5))
+        ()
+        """
+        first, last = self._as_date(first), self._as_date(last)
+        if last < first:
+            return ()
+        tables = self._ensure(first.year, last.year)
+        market = self.market
+        return tuple(
+            y for y in range(first.year, last.year + 1)
+            if y in tables.estimated or (market is not None and market.is_estimated(y))
+        )
 
     def years_covered(self) -> tuple[int, int]:
         """The first and last year this calendar has holiday data for."""

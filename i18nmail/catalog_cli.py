@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from . import messages
-from .checks import check_paths
+from .check_cli import check_command, lower_layers
 from .exceptions import I18nMailError, LocaleError
 
 __all__ = ["add_commands"]
@@ -169,7 +169,7 @@ def stats_command(settings: Any, fmt: str) -> None:
     """Translated, fuzzy and untranslated messages per locale."""
     _templates, catalogs = _folders(settings, writing=False)
     with _reported():
-        rows = messages.stats(catalogs)
+        rows = messages.stats(catalogs, lower_layers=lower_layers(settings))
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -178,42 +178,6 @@ def stats_command(settings: Any, fmt: str) -> None:
     for row in broken:
         click.echo(f"i18nmail: {row.error}", err=True)
     if broken:
-        raise click.exceptions.Exit(1)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    path, folder = path.resolve(), folder.resolve()
-    return path == folder or folder in path.parents
-
-
-@click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="github: workflow commands that annotate the pull request.")
-@click.pass_obj
-def check_command(settings: Any, paths: tuple[Path, ...], fmt: str) -> None:
-    """Check catalogs: every .po/.pot file in PATH ... (default: the catalogs folder).
-
-    Syntax, header, plural forms, placeholders, stray %, HTML, whitespace,
-    bidi characters, duplicates, fuzzy and untranslated entries, each with a
-    stable code, file and line. When the catalogs folder is checked, every
-    scenario is also rendered in every locale with its sample data (subject
-    length, leftovers, fallbacks). Exit 1 on any error.
-    """
-    _templates, catalogs = _folders(settings, writing=False)
-    targets = list(paths) or [catalogs]
-    rendered = any(_inside(p, catalogs) for p in targets)
-    with _reported():
-        report = check_paths(targets, rendered=rendered, templates=settings.templates,
-                             catalogs=settings.catalogs)
-    if fmt == "json":
-        click.echo(report.to_json(), nl=False)
-    elif fmt == "github":
-        click.echo(report.to_github(), nl=False)
-        click.echo(f"i18nmail check: {report.summary()}", err=True)
-    else:
-        click.echo(report.to_text(), nl=False)
-    if not report.ok:
         raise click.exceptions.Exit(1)
 
 

@@ -35,11 +35,14 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .exceptions import CatalogError
 from .negotiation import Fallback
+from .plurals import MAX_PLURAL_EXPR, compile_plural
 
 __all__ = [
+    "MAX_PLURAL_EXPR",
     "CatalogSet",
     "LoadedCatalog",
     "Translator",
+    "compile_plural",
     "placeholders",
     "substitute",
 ]
@@ -49,8 +52,6 @@ DOMAIN = "messages"
 MAX_CATALOG_BYTES = 20 * 1024 * 1024
 #: At most this many messages in one catalog.
 MAX_MESSAGES = 100_000
-#: A ``Plural-Forms`` expression longer than this is refused.
-MAX_PLURAL_EXPR = 200
 
 _ID_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?$")
 _FORMAT_RE = re.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)s|(?P<pct>%))")
@@ -147,35 +148,6 @@ class LoadedCatalog:
         return result
 
 
-_PLURAL_TOKENS_RE = re.compile(r"^[\sn0-9()?:|&=!<>+\-*/%]*$")
-
-
-def compile_plural(expr: str) -> Callable[[int], int]:
-    """Compile a C plural expression safely, or raise ``ValueError`` saying why.
-
-    The length is capped and only the tokens of the C grammar are allowed
-    before :func:`gettext.c2py` sees the text, so names such as
-    ``__import__`` never reach it (RELIABILITY.md item 17). The runtime loader
-    and ``i18nmail check`` share this one gate.
-
-    >>> compile_plural("(n != 1)")(2)
-    1
-    >>> compile_plural("__import__('os')")
-    Traceback (most recent call last):
-    ...
-    ValueError: characters not allowed in a plural expression: "'_imoprst"
-    """
-    if len(expr) > MAX_PLURAL_EXPR:
-        raise ValueError(f"expression longer than {MAX_PLURAL_EXPR} characters")
-    if not _PLURAL_TOKENS_RE.match(expr):
-        bad = sorted({c for c in expr if not _PLURAL_TOKENS_RE.match(c)})
-        raise ValueError(f"characters not allowed in a plural expression: {''.join(bad)[:20]!r}")
-    try:
-        return gettext.c2py(expr)
-    except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError) as exc:
-        raise ValueError(str(exc) or type(exc).__name__) from None
-
-
 def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int]:
     expr = expr.strip().rstrip(";")
     try:
@@ -231,6 +203,8 @@ def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         raise CatalogError(path, "UTF-16 catalogs are not supported; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte-order mark is stripped (documented)
+    if re.search(rb"charset\s*=\s*CHARSET\b", data[:4096]):
+        raise CatalogError(path, "charset not set: the header says charset=CHARSET; declare UTF-8")
     try:
         catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset=None)
     except PoFileError as exc:

@@ -7,18 +7,21 @@ never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .exceptions import I18nMailError
-from .render import Mailer
+
+if TYPE_CHECKING:
+    from .render import Mailer
 
 __all__ = ["main"]
 
@@ -35,6 +38,8 @@ class Settings:
 
     def mailer(self) -> Mailer:
         if self._mailer is None:
+            from .render import Mailer
+
             self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs, pseudo=True)
         return self._mailer
 
@@ -76,7 +81,34 @@ def parse_now(value: str | None) -> datetime | None:
     return parsed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands defined in other modules, imported only when run or listed, so that
+#: ``i18nmail check`` starts without the renderer, holidays and langcodes.
+_LAZY_COMMANDS = {
+    "preview": "i18nmail.preview:preview_command",
+    "extract": "i18nmail.catalog_cli:extract_command",
+    "update": "i18nmail.catalog_cli:update_command",
+    "init": "i18nmail.catalog_cli:init_command",
+    "compile": "i18nmail.catalog_cli:compile_command",
+    "stats": "i18nmail.catalog_cli:stats_command",
+    "check": "i18nmail.check_cli:check_command",
+    "send": "i18nmail.delivery.cli:send_command",
+}
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports the module of a command on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module, _, attr = _LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="A shop's own templates folder, searched before the built-in one.")
 @click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path),
@@ -189,42 +221,43 @@ def _parse_days(value: str) -> tuple[int, int]:
 @click.option("--from", "start", required=True, metavar="DATE", help="Start date (ISO), or an ISO datetime with offset.")
 @click.option("--days", required=True, metavar="LOW-HIGH", help="Business days, e.g. 3-5 or 2.")
 @click.option("--locale", default="en", show_default=True, help="Language the dates are written in.")
+@click.option("--subdivision", default=None, metavar="CODE",
+              help="A region's bank holidays, e.g. SCT for Scotland (default: the market's, ENG for GB).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def window(settings: Settings, country: str, start: str, days: str, locale: str, fmt: str) -> None:
-    """Turn "LOW-HIGH business days from DATE" into two real dates."""
+def window(settings: Settings, country: str, start: str, days: str, locale: str, subdivision: str | None,
+           fmt: str) -> None:
+    """Turn "LOW-HIGH business days from DATE" into two real dates.
+
+    A window reaching a year whose bank closures are still estimated (China
+    before the State Council's notice) says so: on standard error in text
+    output, as "estimated" and "fallbacks" in JSON.
+    """
     low, high = _parse_days(days)
     try:
         origin: date | datetime = (datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start))
     except ValueError:
         raise click.BadParameter(f"not an ISO date: {start!r}", param_hint="--from") from None
     with reported_errors():
-        found, text, match = settings.mailer().describe_window(origin, low, high, locale=locale, country=country)
+        found, text, match = settings.mailer().describe_window(
+            origin, low, high, locale=locale, country=country, subdivision=subdivision)
+    notes = [f for f in match.fallbacks if f.kind == "calendar"]
     if fmt == "json":
         dump_json({
             "country": country.upper(), "from": origin.isoformat(), "low": low, "high": high,
             "first": found.first.isoformat(), "last": found.last.isoformat(),
             "locale": match.tag, "text": text,
+            "estimated": any("estimated" in f.detail for f in notes),
+            "fallbacks": [str(f) for f in notes],
         })
         return
     click.echo(f"{found.first.isoformat()}  {found.last.isoformat()}")
     click.echo(text)
+    for note in notes:
+        click.echo(f"note: {note.detail}", err=True)
 
 
 def register(command: click.Command) -> Callable[[], None]:
     """Add *command* to the ``i18nmail`` group (used by the tooling modules)."""
     main.add_command(command)
     return lambda: None
-
-
-# --- catalog tooling commands ---
-# (extract, update, init, compile, stats, check and preview are added below.)
-from .preview import preview_command as _preview_command
-
-main.add_command(_preview_command)
-from .catalog_cli import add_commands as _add_catalog_commands
-
-_add_catalog_commands(main)
-from .delivery.cli import send_command as _send_command
-
-main.add_command(_send_command)

@@ -31,6 +31,8 @@ import babel
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from .datepatterns import DatePatterns, patterns_for
+
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
 #: Largest absolute amount accepted, in major units (RELIABILITY.md D30).
@@ -46,19 +48,6 @@ CURRENCY_PATTERNS: dict[tuple[str, str], str] = {
     ("ko", "KRW"): "#,##0원",
     ("ja", "JPY"): "#,##0円",
 }
-
-#: Time patterns where CLDR's short format is not what customers read:
-#: Korean writes the day period in full ("오후 5:15", not "PM 5:15").
-TIME_PATTERNS: dict[str, str] = {
-    "ko": "aaaa h:mm",
-}
-
-
-#: Languages whose CLDR interval patterns zero-pad the day ("mån 04 jan.")
-#: although the language writes single dates unpadded ("mån 4 jan.").
-UNPADDED_DAY_INTERVALS = frozenset({"sv"})
-_PADDED_DAY = re.compile(r"(?<![\d.])0(\d)(?![\d.])")
-
 
 def normalise_currency(code: object) -> str:
     """Return an ISO 4217 code, stripped and upper-cased, or raise ``ValueError``.
@@ -153,6 +142,9 @@ class Formatter:
         self._quantum = Decimal(1).scaleb(-self.digits)
         rtl = locale.character_order == "right-to-left"
         self.direction = "rtl" if rtl else "ltr"
+        #: The project's own date patterns for this language (None: CLDR's).
+        self.patterns: DatePatterns | None = patterns_for(locale.language, locale.territory,
+                                                          locale.script)
 
     @classmethod
     def get(cls, locale: str, tz: str | ZoneInfo, currency: str) -> Formatter:
@@ -193,28 +185,40 @@ class Formatter:
         """Format a date (a datetime is first moved to the customer's zone)."""
         if isinstance(value, _DateTime):
             value = self.local(value).date()
+        if self.patterns is not None and format == "long":
+            return self.patterns.format(value, self.patterns.date)
         return self._clean(babel_dates.format_date(value, format=format, locale=self.locale))
 
     def weekday_date(self, value: _Date | _DateTime) -> str:
         """A date with its weekday, as the locale writes it (CLDR ``full`` format)."""
         if isinstance(value, _DateTime):
             value = self.local(value).date()
+        if self.patterns is not None:
+            return self.patterns.format(value, self.patterns.weekday_date)
         return self._clean(babel_dates.format_date(value, format="full", locale=self.locale))
 
-    def datetime(self, value: _DateTime) -> str:
-        """Format an aware datetime in the customer's zone: date, time (no
-        seconds) and the zone's name, joined as the locale joins them."""
-        local = self.local(value)
-        date_part = babel_dates.format_date(local.date(), format="medium", locale=self.locale)
-        time_format = TIME_PATTERNS.get(self.locale.language, "short")
-        time_part = babel_dates.format_time(local, format=time_format, tzinfo=self.tz, locale=self.locale)
-        zone = babel_dates.get_timezone_name(local, width="short", locale=self.locale)
-        if not any(ch.isalpha() for ch in zone):
-            # CLDR has no abbreviation here ("+0900"): write the offset the way
-            # the locale writes it ("GMT+09:00", "UTC+02:00").
-            zone = babel_dates.get_timezone_gmt(local, width="long", locale=self.locale)
-        pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
-        text = pattern.replace("{1}", date_part).replace("{0}", f"{time_part} {zone}")
+    def datetime(self, value: _DateTime, *, zone: str | ZoneInfo | None = None) -> str:
+        """Format an aware datetime as the locale writes the time of an event.
+
+        The time is shown in the customer's zone and no zone is named: a
+        customer reads "kl. 09.15", never "UTC+01:00". Pass *zone* to show the
+        time in another zone than the customer's; it is then named by the
+        abbreviation people use ("CET", "KST"), never by a raw offset.
+        """
+        other = _tz(zone) if zone is not None else None
+        if other is not None and other.key == self.tz.key:
+            other = None
+        local = value.astimezone(other) if other is not None else self.local(value)
+        if self.patterns is not None:
+            text = self.patterns.format(local, self.patterns.datetime)
+        else:
+            date_part = babel_dates.format_date(local.date(), format="medium", locale=self.locale)
+            time_part = babel_dates.format_time(local, format="short", tzinfo=local.tzinfo,
+                                                locale=self.locale)
+            pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
+            text = pattern.replace("{1}", date_part).replace("{0}", time_part)
+        if other is not None:
+            text = f"{text} {_zone_abbreviation(local, other)}"
         return self._clean(text)
 
     def local(self, value: _DateTime) -> _DateTime:
@@ -229,16 +233,25 @@ class Formatter:
         One date when *first* equals *last*; CLDR interval formats otherwise
         (``yMMMEd``: shared month or year written once).
         """
+        if self.patterns is not None:
+            return self.patterns.range(first, last)
         if first == last:
             return self._clean(babel_dates.format_skeleton("yMMMEd", first, locale=self.locale))
         text = babel_dates.format_interval(first, last, "yMMMEd", locale=self.locale)
-        if self.locale.language in UNPADDED_DAY_INTERVALS:
-            text = _PADDED_DAY.sub(r"\1", text)
         return self._clean(text)
 
     def today(self, now: _DateTime) -> _Date:
         """The customer's calendar date at *now*."""
         return self.local(now).date()
+
+
+def _zone_abbreviation(local: _DateTime, zone: ZoneInfo) -> str:
+    """The abbreviation people use for *zone* at *local* ("CET", "KST"); the
+    zone's name where the time-zone database has only an offset ("+03")."""
+    abbreviation = local.tzname() or ""
+    if any(ch.isalpha() for ch in abbreviation):
+        return abbreviation
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")
 
 
 @lru_cache(maxsize=512)

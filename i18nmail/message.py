@@ -32,13 +32,18 @@ _UNSAFE_HEADER_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 AddressLike = str | tuple[str | None, str] | Address
 
 
+#: Runs of ordinary spaces; typographic spaces (U+00A0, U+202F before French
+#: ":" and "?") are the translator's choice and stay.
+_ASCII_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def clean_header_text(value: str) -> str:
     """Replace control characters and line separators by a space.
 
     >>> clean_header_text("Bob\\r\\nBcc: evil@x.com")
     'Bob Bcc: evil@x.com'
     """
-    return " ".join(_UNSAFE_HEADER_CHARS.sub(" ", value).split())
+    return _ASCII_SPACE_RUN.sub(" ", _UNSAFE_HEADER_CHARS.sub(" ", value)).strip(" ")
 
 
 def make_address(value: AddressLike) -> Address:

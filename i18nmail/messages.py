@@ -289,22 +289,58 @@ def _atomic_write(path: Path, data: bytes, validate: Callable[[bytes], None] | N
 def write_catalog(catalog: Catalog, path: str | Path, *, template: bool = False) -> bool:
     """Write *catalog* to *path* atomically; return ``False`` when nothing changed.
 
-    The comparison ignores the ``POT-Creation-Date`` and ``PO-Revision-Date``
-    headers, so re-running a step on unchanged input leaves the file alone.
+    "Changed" means the content changed (see :func:`same_content`): a re-run
+    on unchanged input, with another Babel release or in another year, leaves
+    the file byte-identical.
     """
     path = Path(path)
     data = _po_bytes(catalog, template=template)
-    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(data):
+    if path.exists() and same_content(path.read_bytes(), data):
         return False
     _atomic_write(path, data)
     return True
 
 
-def _without_dates(data: bytes) -> bytes:
-    return b"\n".join(
-        line for line in data.splitlines()
-        if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))
-    )
+#: Header fields that tools rewrite on every run: not content.
+TOOL_STAMPS = frozenset({"POT-Creation-Date", "PO-Revision-Date", "Generated-By", "X-Generator"})
+
+
+def _content(data: bytes) -> object:
+    """What a catalog says, without what tools stamp on it.
+
+    Messages, contexts, plural ids, translations, flags, translator and
+    extracted comments, source locations, previous msgids and obsolete entries
+    count; the header comment (its copyright year), the fields in
+    :data:`TOOL_STAMPS` and the line wrapping do not.
+    """
+    catalog = _with_previous_ids(read_po(io.BytesIO(data), abort_invalid=False))
+
+    def entry(message: Message) -> tuple[object, ...]:
+        return (message.context, message.id, message.string, tuple(sorted(message.flags)),
+                tuple(message.auto_comments), tuple(message.user_comments),
+                tuple(message.locations), message.previous_id)
+
+    headers = tuple((name, value) for name, value in catalog.mime_headers if name not in TOOL_STAMPS)
+    messages = sorted((entry(m) for m in catalog if m.id), key=repr)
+    obsolete = sorted((entry(m) for m in catalog.obsolete.values()), key=repr)
+    # Babel's reader keeps #| lines only on fuzzy entries: compare them as written.
+    previous = sorted(line for line in data.splitlines() if line.startswith(b"#|"))
+    return headers, messages, obsolete, previous
+
+
+def same_content(old: bytes, new: bytes) -> bool:
+    """Whether two .po/.pot files say the same thing (tool stamps aside).
+
+    >>> a = b'msgid ""\\nmsgstr "Generated-By: Babel 2.18.0\\\\n"\\n\\nmsgid "Hi"\\nmsgstr ""\\n'
+    >>> same_content(a, a.replace(b"2.18.0", b"2.19.0")), same_content(a, a.replace(b"Hi", b"Hey"))
+    (True, False)
+    """
+    if old == new:
+        return True
+    try:
+        return _content(old) == _content(new)
+    except Exception:  # noqa: BLE001 - an unreadable old file is simply different
+        return False
 
 
 @dataclass(frozen=True)
@@ -312,8 +348,9 @@ class PotDiff:
     """How the committed ``messages.pot`` differs from the templates.
 
     ``added`` and ``removed`` are message labels (``context|msgid``);
-    ``stale`` is true whenever the file would change, including when only
-    source locations or translator comments moved.
+    ``stale`` is true whenever the content would change, including when only
+    source locations or translator comments moved, but not when only tool
+    stamps (``Generated-By``, ``POT-Creation-Date``, the copyright year) would.
     """
 
     path: str
@@ -343,7 +380,7 @@ def diff_template(templates_dir: str | Path, catalogs_dir: str | Path) -> PotDif
     if not target.exists():
         return PotDiff(str(target), False, True, tuple(sorted(_label(m) for m in catalog if m.id)))
     old_bytes = target.read_bytes()
-    stale = _without_dates(old_bytes) != _without_dates(_po_bytes(catalog, template=True))
+    stale = not same_content(old_bytes, _po_bytes(catalog, template=True))
     if not stale:
         return PotDiff(str(target), True, False)
     old = read_catalog(target)
@@ -468,8 +505,8 @@ def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
 def init(catalogs_dir: str | Path, locale: str) -> Path:
     """Start the catalog of a new language from ``messages.pot``; return its path.
 
-    The header gets the language's CLDR ``Plural-Forms`` from Babel and is not
-    marked fuzzy. An unknown or malformed locale is a :class:`LocaleError`; an
+    The header gets the language's CLDR ``Plural-Forms`` from Babel (the header
+    comment says so) and is not marked fuzzy. An unknown or malformed locale is a :class:`LocaleError`; an
     existing catalog is never overwritten (:class:`MessagesError`).
     """
     ident = catalog_id(locale)
@@ -488,9 +525,23 @@ def init(catalogs_dir: str | Path, locale: str) -> Path:
         revision_date=datetime.now(UTC).replace(second=0, microsecond=0),
         charset="utf-8", fuzzy=False,
     )
+    catalog.header_comment = _with_plural_note(catalog.header_comment, ident, catalog.num_plurals)
     catalog.update(template, no_fuzzy_matching=True)
     _atomic_write(path, _po_bytes(catalog, template=False))
     return path
+
+
+def _with_plural_note(comment: str, ident: str, nplurals: int) -> str:
+    """The header comment of a new catalog, saying where its ``Plural-Forms`` comes from."""
+    import babel
+
+    note = (f"# Plural-Forms is CLDR's rule for {ident} ({nplurals} form{'s' if nplurals != 1 else ''}),\n"
+            f"# from the plural table of Babel {babel.__version__}. GNU gettext's traditional\n"
+            "# rule for the language passes `i18nmail check` as well.")
+    lines = comment.rstrip("\n").split("\n")
+    if lines and lines[-1].strip() == "#":
+        return "\n".join([*lines[:-1], note, lines[-1]])
+    return "\n".join([*lines, note])
 
 
 # --------------------------------------------------------------------------- compile
@@ -514,11 +565,14 @@ class CompileResult:
 
 
 def _blocking_problems(path: Path) -> list[str]:
-    from .checks import read_catalog as read_strict
     from .checks import run_checks
+    from .checks_policy import CheckOptions
+    from .pofile import read_catalog as read_strict
 
     po = read_strict(path)
-    return [f.to_text() for f in run_checks(po)
+    # An i18nmail catalog: every message is a %-format that may hold HTML.
+    options = CheckOptions(markup="html", unflagged_format="python-format", require_complete=True)
+    return [f.to_text() for f in run_checks(po, options=options)
             if f.severity == "error" and f.code not in _INCOMPLETE]
 
 
@@ -617,10 +671,22 @@ class LocaleStats:
         return {**asdict(self), "percent": self.percent}
 
 
-def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> list[LocaleStats]:
+def _translated_keys(catalog: Catalog) -> set[tuple[str | None, str]]:
+    keys = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.id and not message.fuzzy and all(strings):
+            keys.add(_key(message))
+    return keys
+
+
+def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
+          lower_layers: Sequence[str | Path] = ()) -> list[LocaleStats]:
     """Count translated, fuzzy and untranslated messages per locale, sorted by locale.
 
-    A plural message counts as translated only when every form has text.
+    A plural message counts as translated only when every form has text. A
+    message that a catalog of the same locale in *lower_layers* (a shop's
+    built-in catalogs) translates counts as translated: the email uses it.
     """
     rows = []
     for loc, path in _selected(catalogs_dir, locales):
@@ -629,13 +695,23 @@ def stats(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> lis
         except MessagesError as exc:
             rows.append(LocaleStats(loc, str(path), error=str(exc)))
             continue
+        below: set[tuple[str | None, str]] = set()
+        for layer in lower_layers:
+            lower = po_path(layer, loc)
+            if lower.is_file():
+                try:
+                    below |= _translated_keys(read_catalog(lower, locale=loc))
+                except MessagesError:
+                    pass  # a broken lower layer translates nothing
         total = translated = fuzzy = 0
         for message in catalog:
             if not message.id:
                 continue
             total += 1
             strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-            if message.fuzzy:
+            if _key(message) in below:
+                translated += 1
+            elif message.fuzzy:
                 fuzzy += 1
             elif all(strings):
                 translated += 1

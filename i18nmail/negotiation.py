@@ -42,6 +42,7 @@ __all__ = [
     "bcp47",
     "catalog_id",
     "negotiate",
+    "normalise_country",
     "parse_accept_language",
     "parse_tag",
     "primary_zone",
@@ -71,7 +72,10 @@ class Fallback:
 
     ``kind`` is ``"locale"`` (the requested locale was not used as is),
     ``"message"`` (one sentence came from a later catalog or the English
-    source) or ``"catalog"`` (a catalog file could not be loaded).
+    source), ``"catalog"`` (a catalog file could not be loaded),
+    ``"country"`` (no customer country was known and one was assumed) or
+    ``"calendar"`` (another country's bank days were counted, or the
+    window reaches a year whose bank closures are estimated).
     """
 
     kind: str
@@ -342,6 +346,35 @@ def negotiate(
         country=chosen.country,
         fallbacks=(note,),
     )
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes CLDR knows as real territories (with a currency history)."""
+    groups = {"EU", "EZ", "UN", "QO", "ZZ"}  # unions and "unknown", not countries
+    codes = get_global("territory_currencies")
+    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and c not in groups)
+
+
+def normalise_country(value: object) -> str:
+    """Check a customer's country (ISO 3166 alpha-2) and return it upper-case.
+
+    The country chooses the business-day calendar, the default time zone and
+    the default currency; the language of the email never does.
+
+    >>> normalise_country("sa"), normalise_country(" SE ")
+    ('SA', 'SE')
+    >>> normalise_country("Saudi Arabia")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected an ISO 3166 country code such as 'SE', got 'Saudi Arabia'
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 3166 country code, got {type(value).__name__}")
+    code = value.strip().upper()
+    if len(code) != 2 or code not in _countries():
+        raise ValueError(f"expected an ISO 3166 country code such as 'SE', got {safe_repr(value, 40)}")
+    return code
 
 
 #: Main zone of countries that span several, for customers who gave no zone.

@@ -22,6 +22,7 @@ in HTML and left raw in text and subject.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
@@ -44,10 +45,11 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
+from .data import builtin_catalogs, builtin_templates
 from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
-from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, primary_zone
+from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
 
@@ -60,30 +62,11 @@ MAX_SUBJECT = 150
 #: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
+#: Runs of ordinary whitespace; no-break spaces (French U+202F before ":") stay.
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
-
-
-def _data_dir(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / name  # an installed wheel
-    if packaged.is_dir():
-        return packaged
-    source = here.parent / name  # a source checkout or editable install
-    if source.is_dir():
-        return source
-    raise RenderError(f"i18nmail's built-in {name}/ folder is missing from the installation")
-
-
-def builtin_templates() -> Path:
-    """The folder of templates shipped with i18nmail."""
-    return _data_dir("templates")
-
-
-def builtin_catalogs() -> Path:
-    """The folder of catalogs shipped with i18nmail."""
-    return _data_dir("catalogs")
 
 
 @dataclass
@@ -255,7 +238,7 @@ class Mailer:
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False) if inline_css else None
         self._scenarios = load_scenarios(self.template_roots)
         self._lock = threading.Lock()
-        self._calendars: dict[str, Any] = {}
+        self._calendars: dict[tuple[str, str | None], BusinessCalendar] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
@@ -295,38 +278,61 @@ class Mailer:
 
     # -- rendering -----------------------------------------------------------------
 
-    def _timezone(self, values: Mapping[str, Any], match: LocaleMatch) -> ZoneInfo:
+    def _timezone(self, values: Mapping[str, Any], country: str) -> ZoneInfo:
         if values.get("timezone"):
             return ZoneInfo(values["timezone"])
-        if match.country:
-            try:
-                return ZoneInfo(primary_zone(match.country))
-            except LookupError:
-                pass
-        return self.shop.tzinfo
+        try:
+            return ZoneInfo(primary_zone(country))
+        except LookupError:
+            return self.shop.tzinfo
 
-    def calendar_country(self, match: LocaleMatch) -> str:
-        """The country whose business days count for *match*: its region when the
-        holidays package knows it, else the shop's country, else ``US``."""
-        if match.country and match.country in _holiday_countries():
-            return match.country
+    def customer_country(self, match: LocaleMatch, country: str | None = None) -> tuple[str, Fallback | None]:
+        """The customer's country, and a ``country`` fallback when it had to be guessed.
+
+        The context's ``country`` comes first, then the locale's region
+        (``sv-FI`` -> ``FI``), then ``Shop.country``. A locale without a region
+        never chooses the country by itself (a bare ``ar`` is not Egypt); only
+        when none of the three is known is the language's most likely country
+        used, and that guess is recorded.
+        """
+        if country:
+            return country.upper(), None
+        if match.region and match.region.isalpha():
+            return match.region, None
+        if self.shop.country:
+            return self.shop.country.upper(), None
+        return match.country, Fallback(
+            kind="country", locale=match.tag,
+            detail=(f"no country given (context 'country', the locale's region or Shop.country); "
+                    f"assumed {match.country}, the most likely country for {match.language!r}"),
+        )
+
+    def calendar_country(self, match: LocaleMatch, country: str | None = None) -> str:
+        """The country whose business days count: the customer's country (see
+        :meth:`customer_country`) when the holidays package knows it, else the
+        shop's country, else ``US``."""
+        chosen, _ = self.customer_country(match, country)
+        if chosen in _holiday_countries():
+            return chosen
         return (self.shop.country or "US").upper()
 
-    def calendar(self, country: str) -> BusinessCalendar:
+    def calendar(self, country: str, subdivision: str | None = None) -> BusinessCalendar:
         """The business-day calendar for *country* with the shop's closures and cut-off.
 
         The cut-off is a time in the shop's own zone, so a shop with a cut-off
         counts in ``Shop.timezone``; otherwise dates are taken in the country's
         main zone (an order at 23:30 UTC is already tomorrow in Seoul).
+        ``subdivision`` picks a region's calendar (``"SCT"`` for Scotland);
+        by default the market file's (England and Wales for ``GB``).
         """
         with self._lock:
-            cal = self._calendars.get(country)
+            cal = self._calendars.get((country, subdivision))
             if cal is None:
                 cal = BusinessCalendar(
-                    country, closures=self.shop.closures, cutoff=self.shop.cutoff,
+                    country, subdivision=subdivision, closures=self.shop.closures, cutoff=self.shop.cutoff,
                     tz=self.shop.timezone if self.shop.cutoff is not None else None,
                 )
-                self._calendars[country] = cal
+                self._calendars[(country, subdivision)] = cal
             return cal
 
     def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
@@ -342,23 +348,38 @@ class Mailer:
         *,
         locale: object,
         country: str | None = None,
+        subdivision: str | None = None,
     ) -> tuple[Window, str, LocaleMatch]:
         """The dates of "*low*-*high* business days" from *start*, and one sentence
         saying so in *locale*: ``(Window, text, LocaleMatch)``.
 
-        *country* defaults to the locale's region (``sv-FI`` -> ``FI``).
+        *country* defaults to the locale's region (``sv-FI`` -> ``FI``), then
+        ``Shop.country``. When the window reaches a year whose closures are
+        estimated (China before the State Council's notice), the returned
+        match carries a ``calendar`` fallback saying so.
         """
         match = self.negotiate(locale)
-        cal = self.calendar(country.upper() if country else self.calendar_country(match))
+        notes: list[Fallback] = []
+        if country:
+            chosen = normalise_country(country)
+        else:
+            chosen, guessed = self.customer_country(match)
+            notes.extend([guessed] if guessed else [])
+            chosen = self.calendar_country(match)
+        cal = self.calendar(chosen, subdivision)
         window = cal.window(start, low, high)
         start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
+        estimated = _estimated_note(cal, start_day, window.last, match.tag)
+        notes.extend([estimated] if estimated else [])
+        if notes:
+            match = dataclasses.replace(match, fallbacks=match.fallbacks + tuple(notes))
         fmt = Formatter.get(match.babel_id, str(cal.tz), "EUR")
         translator, _problems = self._translator(match)
         state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         template = self._text_env.get_template("snippets/window.j2")
         text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
                                 "start": start_day, "window": window})
-        return window, " ".join(text.split()), match
+        return window, _ASCII_SPACES.sub(" ", text).strip(" "), match
 
     def render(
         self,
@@ -382,12 +403,21 @@ class Mailer:
         if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         match = self.negotiate(locale)
-        default_currency = _territory_currency(match.country, now.date())
+        given = context.get("country") if isinstance(context, Mapping) else None
+        if given is not None:
+            try:
+                given = normalise_country(given)
+            except (TypeError, ValueError) as exc:
+                raise ContextError(str(exc), scenario=declared.id, field="country") from None
+        country, guessed = self.customer_country(match, given)
+        default_currency = _territory_currency(country, now.date())
         values = declared.convert(context, self.shop, default_currency)
-        tz = self._timezone(values, match)
+        tz = self._timezone(values, country)
         fmt = Formatter.get(match.babel_id, tz, values["currency"])
         translator, problems = self._translator(match)
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
+        if guessed is not None:
+            fallbacks.append(guessed)
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
@@ -400,13 +430,19 @@ class Mailer:
         today = fmt.today(now)
 
         def calendar() -> BusinessCalendar:
-            country = self.calendar_country(match)
-            if country != match.country:
+            counted = self.calendar_country(match, country)
+            if counted != country:
                 note = Fallback(kind="calendar", locale=match.tag,
-                                detail=f"no business-day calendar for {match.country!r}; counted {country}'s")
+                                detail=f"no business-day calendar for {country!r}; counted {counted}'s")
                 if note not in fallbacks:
                     fallbacks.append(note)
-            return self.calendar(country)
+            return self.calendar(counted)
+
+        def check_estimated(cal: BusinessCalendar, start: date | datetime, last: date) -> None:
+            start_day = start.astimezone(cal.tz).date() if isinstance(start, datetime) else start
+            note = _estimated_note(cal, start_day, last, match.tag)
+            if note is not None and note not in fallbacks:
+                fallbacks.append(note)
 
         # The text and the HTML pass ask for the same windows: compute each once.
         windows: dict[tuple[str, date | datetime], RefundWindow] = {}
@@ -417,13 +453,19 @@ class Mailer:
             found = windows.get((chosen, origin))
             if found is None:
                 low, high = shop.refund_policy.days(chosen)
-                first, last = calendar().window(origin, low, high)
+                cal = calendar()
+                first, last = cal.window(origin, low, high)
+                check_estimated(cal, origin, last)
                 found = RefundWindow(chosen, low, high, first, last, fmt.date_range(first, last))
                 windows[(chosen, origin)] = found
             return found
 
         def business_day(n: int, start: date | datetime | None = None) -> date:
-            return calendar().add(start if start is not None else now, n)
+            cal = calendar()
+            origin = start if start is not None else now
+            day = cal.add(origin, n)
+            check_estimated(cal, origin, day)
+            return day
 
         base: dict[str, Any] = {
             **values,
@@ -471,7 +513,7 @@ class Mailer:
                 if item not in fallbacks:
                     fallbacks.append(item)
         subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = " ".join(_BIDI_CONTROLS.sub("", preheader).split())
+        preheader = _ASCII_SPACES.sub(" ", _BIDI_CONTROLS.sub("", preheader)).strip(" ")
         text = _BIDI_CONTROLS.sub("", text)
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
@@ -502,6 +544,17 @@ def _holiday_countries() -> frozenset[str]:
     from .businessdays import supported_countries
 
     return frozenset(supported_countries())
+
+
+def _estimated_note(cal: BusinessCalendar, start: date, last: date, locale: str) -> Fallback | None:
+    """A ``calendar`` fallback when ``start..last`` reaches a year of estimated closures."""
+    years = cal.estimated_years(min(start, last), last)
+    if not years:
+        return None
+    listed = ", ".join(str(y) for y in years)
+    return Fallback(kind="calendar", locale=locale,
+                    detail=f"{cal.country} bank closures for {listed} are estimated (no published "
+                           f"calendar in the data yet); the dates may move")
 
 
 def _territory_currency(country: str, when: date) -> str:

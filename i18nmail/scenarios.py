@@ -25,6 +25,7 @@ url        ``https://`` or ``http://`` URL                   ``str``
 email      one address                                       ``str``
 method     a refund method of the shop's RefundPolicy        ``str``
 currency   ISO 4217 code                                     ``str``
+country    ISO 3166 alpha-2 code (``"SA"``, ``"se"``)            ``str`` (upper case)
 timezone   IANA zone name                                    ``str``
 items      list of ``{name, quantity, price?}``              ``list[Item]``
 =========  ===============================================  =====================
@@ -48,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
 from .formatting import coerce_amount, normalise_currency
+from .negotiation import normalise_country
 
 __all__ = [
     "COMMON_FIELDS",
@@ -220,6 +222,10 @@ def _currency(value: object, conv: _Conversion) -> str:
     return normalise_currency(value)
 
 
+def _country(value: object, conv: _Conversion) -> str:
+    return normalise_country(value)
+
+
 def _timezone(value: object, conv: _Conversion) -> str:
     if not isinstance(value, str) or len(value) > 64:
         raise ValueError(f"expected an IANA time zone name, got {safe_repr(value, 40)}")
@@ -271,6 +277,7 @@ FIELD_TYPES: dict[str, Converter] = {
     "email": _email,
     "method": _method,
     "currency": _currency,
+    "country": _country,
     "timezone": _timezone,
     "items": _items,
 }
@@ -280,6 +287,8 @@ COMMON_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("customer_name", "str", help="the customer's name as they wrote it; greeting falls back to a polite generic form"),
+        Field("country", "country", help="the customer's country (ISO 3166, e.g. SA): bank days, time zone and "
+              "currency default; else the locale's region, else Shop.country"),
         Field("currency", "currency", help="ISO 4217 code of the order; default from the customer's country"),
         Field("timezone", "timezone", help="the customer's IANA time zone; default from the country, then the shop"),
         Field("agent_name", "str", help="the person signing; default Shop.signature_name"),

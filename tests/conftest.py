@@ -6,6 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import golden_drift
 import pytest
 
 from i18nmail import Mailer
@@ -40,3 +41,11 @@ def templates_copy(tmp_path: Path) -> Path:
     target = tmp_path / "templates"
     shutil.copytree(builtin_templates(), target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Under ``I18NMAIL_GOLDEN=drift`` (make test-latest), print the golden drift report."""
+    if golden_drift.DRIFT_MODE:
+        terminalreporter.section("golden drift")
+        for line in golden_drift.report():
+            terminalreporter.write_line(line)

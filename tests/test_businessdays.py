@@ -1,8 +1,10 @@
 """BusinessCalendar against an independent oracle, plus named regression cases.
 
 The oracle is ``numpy.busday_offset`` over a ``numpy.busdaycalendar`` built
-here from the holidays package directly (same categories, hard-coded below,
-plus the curated tables): nothing in it goes through ``BusinessCalendar``.
+here, day by day, from the holidays package and the market files' rules
+(``i18nmail.closures``): nothing in it goes through ``BusinessCalendar``'s
+tables or its week-skipping arithmetic. Whether the market files themselves
+are right is the job of the truth table (``test_bank_truth_table.py``).
 """
 
 from __future__ import annotations
@@ -14,44 +16,35 @@ from functools import cache
 import holidays
 import numpy as np
 import pytest
-from dateutil.easter import easter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18nmail.businessdays import (
-    COUNTRY_CLOSURES,
-    COUNTRY_EASTER_CLOSURES,
     MAX_BUSINESS_DAYS,
     BusinessCalendar,
     Window,
     get_calendar,
     supported_countries,
 )
+from i18nmail.closures import MARKETS
 from i18nmail.exceptions import HolidayDataUnavailable
 
 # -- the oracle ---------------------------------------------------------------------
 
-#: Countries whose weekend never changes in the holidays data: the oracle is the
-#: plain weekmask + holiday list the brief describes.
-FIXED_WEEKEND = ["SE", "KR", "NO", "FI", "DK", "DE", "FR", "ES", "JP", "PL", "US", "GB"]
+#: Countries whose weekend never changes in the holidays data.
+FIXED_WEEKEND = ["SE", "KR", "NO", "FI", "DK", "DE", "FR", "ES", "JP", "PL", "US", "GB", "AT", "CH", "IT"]
 #: Countries with a dated weekend (SA: Thu-Fri until 2013-06-28, AE: Fri-Sat until
-#: 2021) or make-up working weekends (CN): the oracle marks every day itself.
+#: 2021) or make-up working weekends (CN).
 DATED_WEEKEND = ["SA", "AE", "CN"]
 ORACLE_COUNTRIES = FIXED_WEEKEND + DATED_WEEKEND
 
-#: Holiday categories that count as closures, written out independently of the
-#: module (SE: full-day de facto closures, not the "from 2pm" bank half days).
-CATEGORIES = {"SE": ("public", "de_facto"), "KR": ("public", "bank"), "JP": ("public", "bank")}
+#: The euro area's TARGET closing days (ECB), written out here: (month, day) or Easter offset.
+TARGET_FIXED = [(1, 1), (5, 1), (12, 25), (12, 26)]
+TARGET_EASTER = [-2, 1]
+EURO_AREA = {"AT", "DE", "ES", "FI", "FR", "IT"}
 
 FIRST_START, LAST_START = date(2000, 1, 1), date(2090, 12, 31)
 ORACLE_YEARS = range(1999, 2099)  # starts 2000-2090 plus 1,000 business days fit
-
-
-def curated(country: str, year: int) -> set[date]:
-    """Closures from the module's curated tables, computed here for *year*."""
-    days = {date(year, m, d) for m, d, _ in COUNTRY_CLOSURES.get(country, ())}
-    days |= {easter(year) + timedelta(days=k) for k, _ in COUNTRY_EASTER_CLOSURES.get(country, ())}
-    return days
 
 
 def first_data_year(country: str) -> int:
@@ -59,26 +52,50 @@ def first_data_year(country: str) -> int:
     return holidays.country_holidays(country, years=()).start_year
 
 
+def closed_days(country: str, year: int) -> tuple[set[date], set[date]]:
+    """(closed days, opened weekend days) of *year*, straight from the package and the file."""
+    market = MARKETS.get(country)
+    categories = market.categories if market and market.categories else ("public",)
+    subdiv = market.subdivision if market else None
+    table = holidays.country_holidays(country, subdiv=subdiv, years=year, categories=categories)
+    replaced = market is not None and year in market.replace_years
+    closed = set() if replaced else {d for d in table if d.year == year}
+    opened = set() if replaced else {d for d in table.weekend_workdays if d.year == year}
+    if market is not None and market.open_observed:
+        plain = holidays.country_holidays(country, subdiv=subdiv, years=year,
+                                          categories=categories, observed=False)
+        closed = {d for d in closed if d in plain or d.weekday() not in market.open_observed}
+    if market is not None:
+        closed |= set(market.closures_in(year))
+        opened |= set(market.open_in(year))
+    if country in EURO_AREA and year >= 2002:
+        sunday = easter(year)
+        closed |= {date(year, m, d) for m, d in TARGET_FIXED}
+        closed |= {sunday + timedelta(days=k) for k in TARGET_EASTER}
+    return closed, opened
+
+
+def easter(year: int) -> date:
+    """Western Easter Sunday from dateutil (not the module's own algorithm)."""
+    from dateutil.easter import easter as dateutil_easter
+
+    return dateutil_easter(year)
+
+
 @cache
 def oracle(country: str) -> np.busdaycalendar:
-    """A numpy business-day calendar for *country* over ORACLE_YEARS."""
+    """A numpy business-day calendar for *country* over ORACLE_YEARS, marked day by day."""
     years = range(max(ORACLE_YEARS[0], first_data_year(country)), ORACLE_YEARS[-1] + 1)
-    table = holidays.country_holidays(
-        country, years=years, categories=CATEGORIES.get(country, ("public",))
-    )
-    extra = set().union(*(curated(country, y) for y in years))
-    if country in FIXED_WEEKEND:
-        weekmask = [0 if day in table.weekend else 1 for day in range(7)]
-        closed = set(table) | extra
-    else:
-        weekmask = [1] * 7
-        day, last = date(years[0], 1, 1), date(years[-1], 12, 31)
-        closed = set()
-        while day <= last:
-            if not table.is_working_day(day) or day in extra:
+    probe = holidays.country_holidays(country, years=())
+    closed: set[date] = set()
+    for year in years:
+        shut, opened = closed_days(country, year)
+        day = date(year, 1, 1)
+        while day.year == year:
+            if day in shut or (probe.is_weekend(day) and day not in opened):
                 closed.add(day)
             day += timedelta(days=1)
-    return np.busdaycalendar(weekmask=weekmask, holidays=sorted(closed))
+    return np.busdaycalendar(weekmask=[1] * 7, holidays=sorted(closed))
 
 
 def oracle_add(country: str, start: date, n: int) -> date:
@@ -216,7 +233,7 @@ def test_finland_independence_day():
 
 @pytest.mark.parametrize("country", ["NO", "DK"])
 def test_curated_christmas_eve_and_new_years_eve(country):
-    """Norway and Denmark: Christmas Eve and New Year's Eve come from the curated table."""
+    """Norway and Denmark: Christmas Eve and New Year's Eve come from the market files."""
     public = holidays.country_holidays(country, years=2026)
     cal = BusinessCalendar(country)
     for day, name in (
@@ -224,7 +241,7 @@ def test_curated_christmas_eve_and_new_years_eve(country):
         (date(2026, 12, 31), "New Year's Eve"),
     ):
         assert day not in public  # the package does not close them ...
-        assert cal.closure_name(day) == name  # ... the curated table does
+        assert cal.closure_name(day) == name  # ... the market file does
         assert not cal.is_business_day(day)
     assert cal.add(date(2026, 12, 23), 1) == date(2026, 12, 28)
 
@@ -275,8 +292,8 @@ def test_window_crossing_new_year_loads_next_year():
     cal = BusinessCalendar("SE")
     # 30 Dec 2026: 31 Dec, 1 Jan and Epiphany (6 Jan 2027) are closed.
     assert cal.window(date(2026, 12, 30), 1, 3) == Window(date(2027, 1, 4), date(2027, 1, 7))
-    de = BusinessCalendar("DE")
-    assert de.window(date(2026, 12, 28), 3, 5) == Window(date(2026, 12, 31), date(2027, 1, 5))
+    de = BusinessCalendar("DE")  # 31 Dec (a bank holiday) and 1 Jan are closed
+    assert de.window(date(2026, 12, 28), 3, 5) == Window(date(2027, 1, 4), date(2027, 1, 6))
 
 
 def test_long_window_crossing_several_years_on_fresh_calendar():

@@ -49,9 +49,10 @@ GOOD = (
 
 def found(text: str | bytes, *, locale: str | None = "sv", name: str = "messages.po",
           only: str | None = None) -> list[Finding]:
-    """Run every check (or the registry entry *only*) on *text*."""
+    """Run every check (or the registry entry *only*) on *text*, read as an i18nmail catalog."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     po = parse_catalog(data, name, locale=locale, is_template=name.endswith(".pot"))
+    po.markup, po.unflagged_format = "html", "python-format"
     return run_checks(po, None if only is None else {only: CHECKS[only]})
 
 
@@ -70,13 +71,17 @@ def test_a_good_catalog_has_no_findings() -> None:
 PLANTED: dict[str, tuple[str, str, str, str]] = {
     "syntax": (po_text(GOOD + 'msgid "Bye"\nmsgstr "Hej då\n'), "syntax", 'msgstr "Hej då', "error"),
     "header": (po_text(GOOD, fuzzy_header=True), "header-fuzzy", 'msgid ""', "error"),
-    "plural-forms": (po_text(GOOD, lang="ko", plural="nplurals=2; plural=(n != 1);"), "plural-forms",
+    "plural-forms": (po_text(GOOD, lang="ko", plural="nplurals=2; plural=(n == 0 ? 2 : n != 1);"), "plural-forms",
                      "Plural-Forms", "error"),
     "plural-count": (po_text(GOOD.replace('msgstr[1] "%(num)s paket"\n', "")), "plural-count",
                      'msgid "%(num)s parcel"', "error"),
     "untranslated": (po_text(GOOD + entry("Thanks", "")), "untranslated", 'msgid "Thanks"', "error"),
     "fuzzy": (po_text(GOOD + entry("Thanks", "Tack", flags="fuzzy")), "fuzzy", 'msgid "Thanks"', "error"),
     "format": (po_text(GOOD + entry("Save now", "Spara 100%")), "format-invalid", "Spara 100%", "error"),
+    "other-formats": (po_text(GOOD + entry("%s of %d", "%s av %s", flags="c-format")), "placeholder-type",
+                      "%s av %s", "error"),
+    "format-hint": (po_text(GOOD + entry("Saved", "Sparat %s", flags="no-python-format")), "format-hint",
+                    "Sparat %s", "warning"),
     "placeholders": (po_text(GOOD.replace('"Hej %(name)s,"', '"Hej,"')), "placeholder-missing",
                      '"Hej,"', "error"),
     "brace-field": (po_text(GOOD + entry("Hi", "Hej {name.__class__}")), "brace-field", "{name", "error"),
@@ -119,7 +124,6 @@ def test_a_planted_fault_is_the_only_error_of_the_full_run(name: str) -> None:
 SYNTAX = [
     ('msgid "a"\nmsgstr "b\n', 'msgstr "b', "unterminated string"),
     ('msgstr "b"\nmsgid "a"\nmsgstr "c"\n', 'msgstr "b"', "msgstr without a msgid"),
-    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
     ('msgid "a"\nmsgstr "b"\nmsgtxt "c"\n', "msgtxt", "unknown keyword 'msgtxt'"),
     ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 'msgid "a"', "msgid without msgstr"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr "x"\n', 'msgstr "x"', "plain msgstr in a plural entry"),
@@ -137,6 +141,22 @@ def test_syntax_errors_are_reported_at_their_line(body: str, needle: str, reason
     assert syntax and syntax[0].line == line_of(text, needle) and syntax[0].severity == "error"
     if reason:
         assert reason in syntax[0].message
+
+
+@pytest.mark.parametrize("body, needle, reason", [
+    ('msgid "a"\nmsgstr "b\\q"\n', 'msgstr "b\\q"', "invalid escape sequence '\\q'"),
+    ('msgid "a"\nmsgstr "b \\xZZ"\n', 'msgstr "b \\xZZ"', "'\\x' (no hex digit follows)"),
+    ('msgid "a"\nmsgstr "b"\n"C:\\xml"\n', '"C:\\xml"', "'\\x' (no hex digit follows)"),
+])
+def test_bad_escapes_are_escape_errors_and_the_entry_is_left_out(body: str, needle: str,
+                                                                  reason: str) -> None:
+    """An invalid escape (also "\\xZZ", which crashed) is an `escape` error at its line; the entry is not used (peer-catalogs 7)."""
+    text = po_text(body)
+    po = parse_catalog(text.encode(), "messages.po", locale="sv")
+    problems = [(f.code, f.line) for f in run_checks(po)]
+    assert problems == [("escape", line_of(text, needle))]
+    assert reason in run_checks(po)[0].message
+    assert po.entries == []
 
 
 def test_one_run_reports_every_problem() -> None:
@@ -223,26 +243,87 @@ def test_language_header_that_disagrees_with_the_folder_is_a_warning() -> None:
 # --------------------------------------------------------------------------- plural forms (items 15, 16, 17)
 
 
-@pytest.mark.parametrize("lang, rule, reason, severity", [
-    ("ko", "nplurals=2; plural=(n != 1);", "ko has 1 plural form", "error"),
-    ("ko", "nplurals=1; plural=(n != 1);", "gives form 1 for n=0", "error"),
+@pytest.mark.parametrize("lang, rule, reason, code", [
+    ("ko", "nplurals=2; plural=(n != 1);", "CLDR gives ko 1 plural form", "plural-cldr"),
+    ("ko", "nplurals=1; plural=(n != 1);", "gives form 1 for n=0", "plural-forms"),
     ("sv", "nplurals=2; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-     "gives form 2 for n=0", "error"),
-    ("sv", "nplurals=2; plural=__import__('os').system('id');", "not allowed", "error"),
-    ("sv", "nplurals=2; plural=" + "(" * 10000 + "n" + ")" * 10000 + ";", "longer than", "error"),
-    ("sv", "nplurals=2; plural=(n %0);", "fails for n=0", "error"),
-    ("sv", "nplurals=two", "malformed", "error"),
-    ("sv", "", "missing", "error"),
-    ("sv", "nplurals=2; plural=(n > 1);", "CLDR gives", "warning"),
+     "gives form 2 for n=0", "plural-forms"),
+    ("sv", "nplurals=2; plural=__import__('os').system('id');", "not allowed", "plural-forms"),
+    ("sv", "nplurals=2; plural=" + "(" * 10000 + "n" + ")" * 10000 + ";", "longer than", "plural-forms"),
+    ("sv", "nplurals=2; plural=(n %0);", "fails for n=0", "plural-forms"),
+    ("sv", "nplurals=2; plural=n < 1000000 ? n != 1 : n % (n - 1000000);", "fails for n=1000000",
+     "plural-forms"),
+    ("sv", "nplurals=2; plural=n < 2000000 ? n != 1 : 2;", "gives form 2 for n=2000000", "plural-forms"),
+    ("sv", "nplurals=two", "malformed", "plural-forms"),
+    ("sv", "nplurals=0; plural=0;", "outside 1..6", "plural-forms"),
+    ("sv", "", "missing", "plural-forms"),
+    ("sv", "nplurals=2; plural=(n > 1);", "CLDR gives", "plural-cldr"),
 ])
-def test_plural_forms_header_problems(lang: str, rule: str, reason: str, severity: str) -> None:
-    """Plural-Forms is evaluated for n = 0..1000 safely and compared with CLDR (items 16, 17)."""
-    text = po_text(entry("Order", "X"), lang=lang, plural=rule)
+def test_plural_forms_header_problems(lang: str, rule: str, reason: str, code: str) -> None:
+    """Plural-Forms is evaluated safely for n = 0..1000 and large n; a rule that is not CLDR's is only a warning."""
+    body = entry("Order", "X") + plural("%(num)s parcel", "%(num)s parcels", "%(num)s a", "%(num)s b")
+    text = po_text(body, lang=lang, plural=rule)
     if not rule:
         text = text.replace('"Plural-Forms: \\n"\n', "")
-    problems = [f for f in found(text, locale=lang) if f.code == "plural-forms"]
-    assert len(problems) == 1 and reason in problems[0].message and problems[0].severity == severity
+    problems = [f for f in found(text, locale=lang) if f.code.startswith("plural-")]
+    assert [f.code for f in problems] == [code] and reason in problems[0].message, problems
+    assert problems[0].severity == ("warning" if code == "plural-cldr" else "error")
     assert problems[0].line == (line_of(text, "Plural-Forms") if rule else 1)
+
+
+def test_plural_forms_may_be_left_out_without_plural_entries() -> None:
+    """A catalog with no msgid_plural needs no Plural-Forms header (msgfmt accepts it)."""
+    text = po_text(entry("Order", "X")).replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
+    assert "Plural-Forms" not in text
+    assert found(text) == []
+
+
+#: GNU gettext's traditional rule and CLDR's three-form rule (CLDR 42 and later) for French,
+#: Spanish, Italian, Portuguese and Catalan, each with as many msgstr[i] as its nplurals.
+ROMANCE_RULES = [
+    ("fr", "nplurals=2; plural=(n > 1);"),
+    ("fr", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"),
+    ("es", "nplurals=2; plural=(n != 1);"),
+    ("es", "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),
+    ("it", "nplurals=2; plural=(n != 1);"),
+    ("it", "nplurals=3; plural=n==1 ? 0 : (n!=0 && n%1000000==0) ? 1 : 2;"),
+    ("pt", "nplurals=2; plural=(n != 1);"),
+    ("pt", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"),
+    ("ca", "nplurals=2; plural=(n != 1);"),
+    ("ca", "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),
+]
+
+
+@pytest.mark.parametrize("lang, rule", ROMANCE_RULES)
+def test_gnu_and_cldr_romance_plural_rules_both_pass(lang: str, rule: str) -> None:
+    """fr/es/it/pt/ca with 2 (GNU) or 3 (CLDR) forms have no plural finding, whatever Babel's table says (issue 9)."""
+    nplurals = int(rule.split(";")[0].split("=")[1])
+    forms = [f"%(num)s f{i}" for i in range(nplurals)]
+    text = po_text(plural("%(num)s parcel", "%(num)s parcels", *forms), lang=lang, plural=rule)
+    assert found(text, locale=lang) == []
+
+
+@pytest.mark.parametrize("rule", [
+    "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "nplurals=3; plural=n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2",
+    "nplurals=3; plural=(n==1) ? 0 : ((n%10>=2) && (n%10<=4) && !(n%100>=12 && n%100<=14)) ? 1 : 2;",
+])
+def test_plural_rules_are_compared_by_evaluation_not_text(rule: str) -> None:
+    """Three spellings of the Polish rule all pass: rules are compared by what they compute."""
+    text = po_text(plural("%(num)s parcel", "%(num)s parcels", "%(num)s a", "%(num)s b", "%(num)s c"),
+                   lang="pl", plural=rule)
+    assert found(text, locale="pl") == []
+
+
+def test_a_long_standard_plural_rule_is_accepted() -> None:
+    """Transifex's four-form Ukrainian rule (over 200 characters) is valid and passes (peer-catalogs 9)."""
+    rule = ("nplurals=4; plural=(n % 1 == 0 && n % 10 == 1 && n % 100 != 11 ? 0 : n % 1 == 0 && "
+            "n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : n % 1 == 0 && "
+            "(n % 10 ==0 || (n % 10 >=5 && n % 10 <=9) || (n % 100 >=11 && n % 100 <=14 )) ? 2: 3);")
+    assert len(rule) > 200
+    text = po_text(plural("%(num)s parcel", "%(num)s parcels", *(f"%(num)s f{i}" for i in range(4))),
+                   lang="uk", plural=rule)
+    assert [f.code for f in found(text, locale="uk")] == ["plural-cldr"]
 
 
 def test_cjk_and_thai_with_one_form_pass() -> None:
@@ -419,7 +500,7 @@ def test_template_is_checked_for_source_problems_only() -> None:
 def test_report_formats(tmp_path: Path) -> None:
     """Text, JSON and GitHub forms carry path, line, code and severity; errors decide ok."""
     path = write_po(tmp_path, "sv", po_text(entry("Hi %(name)s", "Hej %(namn)s") + entry("Done", "Klart ")))
-    report = check_paths([tmp_path])
+    report = check_paths([tmp_path], own=[tmp_path])
     assert not report.ok and len(report.errors) == 2 and len(report.warnings) == 1
     line = line_of(path.read_text(encoding="utf-8"), "Hej %(namn)s")
     shown = report.files[0]
@@ -430,7 +511,7 @@ def test_report_formats(tmp_path: Path) -> None:
     assert doc["errors"] == 2 and doc["warnings"] == 1 and doc["files"] == [shown]
     assert doc["findings"][0] == {"path": shown, "line": line, "code": "placeholder-extra", "severity": "error",
                                   "message": "unknown placeholder 'namn' (not in the source)",
-                                  "locale": "sv", "msgid": "Hi %(name)s"}
+                                  "locale": "sv", "msgid": "Hi %(name)s", "context": None}
     github = report.to_github().splitlines()
     assert github[0] == f"::error file={shown},line={line},title=placeholder-extra::unknown placeholder " \
                         "'namn' (not in the source)"

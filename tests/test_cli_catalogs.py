@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from i18nmail.cli import main
+from i18nmail.plurals import parse_plural_forms, same_rule
 from i18nmail.render import builtin_templates
-from tests.catalog_builders import line_of, po_text, write_po, write_tree
+from tests.catalog_builders import PLURALS, line_of, po_text, write_po, write_tree
 
 TEMPLATE = """\
 {% block subject %}{{ pgettext("subject", "Order %(order)s", order=order) }}{% endblock %}
@@ -117,7 +118,9 @@ def test_init_creates_a_catalog_with_the_cldr_plural_rule(shop: tuple[Path, Path
     """`init pl` writes the catalog and prints its Plural-Forms."""
     result = on(shop, "init", "pl")
     assert result.exit_code == 0
-    assert "pl/LC_MESSAGES/messages.po (Plural-Forms: nplurals=3; plural=(n==1 ? 0 :" in result.output
+    assert "pl/LC_MESSAGES/messages.po (Plural-Forms: nplurals=3; plural=" in result.output
+    printed = result.output.split("(Plural-Forms: ", 1)[1].rsplit(")", 1)[0]
+    assert same_rule(parse_plural_forms(printed), parse_plural_forms(PLURALS["pl"]))
 
 
 def test_init_of_an_existing_catalog_exits_1(shop: tuple[Path, Path]) -> None:
@@ -234,15 +237,15 @@ def test_check_text_output_names_file_line_and_code(tmp_path: Path) -> None:
 
 
 def test_check_json_shape(tmp_path: Path) -> None:
-    """--format json: counts, files and findings with path, line, code, severity, message, locale, msgid."""
-    path = write_po(tmp_path, "sv", po_text(SV + '\nmsgid "Save"\nmsgstr "Spara 100%"\n'))
+    """--format json: counts, files and findings with path, line, code, severity, message, locale, msgid, context."""
+    path = write_po(tmp_path, "sv", po_text(SV + '\n#, python-format\nmsgid "Save"\nmsgstr "Spara 100%"\n'))
     result = run("check", "--format", "json", str(tmp_path))
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert sorted(doc) == ["errors", "files", "findings", "warnings"]
     assert doc["errors"] == 1 and doc["warnings"] == 0 and doc["files"] == [str(path)]
     [finding] = doc["findings"]
-    assert sorted(finding) == ["code", "line", "locale", "message", "msgid", "path", "severity"]
+    assert sorted(finding) == ["code", "context", "line", "locale", "message", "msgid", "path", "severity"]
     assert (finding["code"], finding["severity"], finding["locale"], finding["msgid"]) == (
         "format-invalid", "error", "sv", "Save")
 
@@ -291,7 +294,7 @@ def test_check_of_the_catalogs_folder_includes_rendered_checks(tmp_path: Path) -
 
 def test_shipped_catalogs_pass_check() -> None:
     """`i18nmail check` on the shipped catalogs, rendered checks included, finds no error (exit 0)."""
-    result = run("check", "--format", "json")
+    result = run("check", "--require-complete", "--format", "json")
     doc = json.loads(result.stdout)
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
     assert result.exit_code == 0
@@ -358,6 +361,6 @@ def test_pre_commit_hooks_run_as_pre_commit_would(shop: tuple[Path, Path]) -> No
     good = write_po(catalogs, "sv", po_text(SV))
     bad = write_po(catalogs, "da", po_text(SV.replace('"Ditt paket är på väg."', '"100%"'), lang="da"))
     check_args = defined["i18nmail-check"]["args"].strip("[]").split(", ")
-    assert run(*check_args, str(good)).exit_code == 0
-    result = run(*check_args, str(good), str(bad))
+    assert run(*options, *check_args, str(good)).exit_code == 0
+    result = run(*options, *check_args, str(good), str(bad))
     assert result.exit_code == 1 and "format-invalid" in result.stdout

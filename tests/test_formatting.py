@@ -111,11 +111,21 @@ def test_naive_datetimes_are_refused() -> None:
         fmt("en_US").datetime(datetime(2026, 1, 1, 12, 0))
 
 
-def test_korean_times_and_offset_only_zones() -> None:
-    """Korean writes 오후 in full; zones without a CLDR abbreviation show a localized offset."""
+def test_times_are_written_as_people_write_them() -> None:
+    """A time shows the locale's own connector and no UTC/GMT offset (Korean 오후, Finnish klo)."""
     moment = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)
-    assert fmt("ko_KR", "KRW", "Asia/Seoul").datetime(moment) == "2026. 11. 23. 오후 5:15 GMT+09:00"
-    assert fmt("fi_FI", "EUR", "Europe/Helsinki").datetime(moment) == "23.11.2026 10.15 UTC+02:00"
+    assert fmt("ko_KR", "KRW", "Asia/Seoul").datetime(moment) == "2026년 11월 23일(월) 오후 5:15"
+    assert fmt("fi_FI", "EUR", "Europe/Helsinki").datetime(moment) == "23.11.2026 klo 10.15"
+    assert fmt("sv_SE", "SEK").datetime(moment) == "23 nov. 2026 kl. 09.15"
+
+
+def test_datetime_names_another_zone_by_its_abbreviation() -> None:
+    """A time in a zone other than the customer's is named the way people name it (CET), never an offset."""
+    moment = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)
+    assert fmt("en_US", "USD", "America/New_York").datetime(moment, zone="Europe/Berlin") == (
+        "Nov 23, 2026, 9:15 AM CET")
+    assert fmt("de_DE").datetime(moment, zone="Asia/Seoul") == "23.11.2026, 17:15 Uhr KST"
+    assert fmt("de_DE", "EUR", "Europe/Berlin").datetime(moment, zone="Europe/Berlin") == "23.11.2026, 09:15 Uhr"
 
 
 def test_datetime_shows_zone() -> None:
@@ -124,12 +134,17 @@ def test_datetime_shows_zone() -> None:
     assert "3:30" in text and "2026" in text
 
 
-def test_date_range_uses_cldr_intervals() -> None:
-    """A window is written as the locale writes date intervals, weekdays included."""
-    assert fmt("en_US").date_range(date(2026, 12, 29), date(2027, 1, 4)) == "Tue, Dec 29, 2026\u2009–\u2009Mon, Jan 4, 2027"
-    sv = fmt("sv_SE").date_range(date(2026, 12, 29), date(2027, 1, 4))
-    assert "29 dec. 2026" in sv and "4 jan. 2027" in sv
+def test_date_range_uses_the_projects_patterns() -> None:
+    """A window is written as the locale writes date ranges, weekdays included; one day is one date."""
+    assert fmt("en_US").date_range(date(2026, 12, 29), date(2027, 1, 4)) == "Tue, Dec 29, 2026 – Mon, Jan 4, 2027"
+    assert fmt("sv_SE").date_range(date(2026, 12, 29), date(2027, 1, 4)) == "tis 29 dec. 2026 – mån 4 jan. 2027"
     assert fmt("en_US").date_range(date(2026, 12, 29), date(2026, 12, 29)) == "Tue, Dec 29, 2026"
+
+
+def test_unlisted_languages_fall_back_to_cldr() -> None:
+    """A language without project patterns (Dutch) is written with Babel's CLDR patterns."""
+    assert fmt("nl_NL").date(date(2026, 12, 29)) == "29 december 2026"
+    assert "2026" in fmt("nl_NL").date_range(date(2026, 12, 29), date(2027, 1, 4))
 
 
 def test_percent_and_number() -> None:
@@ -153,4 +168,4 @@ def test_right_to_left_locales_have_rtl_direction() -> None:
 def test_swedish_ranges_do_not_zero_pad_days() -> None:
     """Swedish date ranges write "mån 4 jan.", not CLDR's zero-padded "mån 04 jan."."""
     text = fmt("sv_SE", "SEK").date_range(date(2026, 12, 29), date(2027, 1, 4))
-    assert text == "tis 29 dec. 2026–mån 4 jan. 2027"
+    assert text == "tis 29 dec. 2026 – mån 4 jan. 2027"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gettext
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from babel.messages.plurals import get_plural
 from i18nmail import messages
 from i18nmail.catalogs import load_mo
 from i18nmail.exceptions import LocaleError, MessagesError
+from i18nmail.plurals import parse_plural_forms, same_rule
 from i18nmail.render import builtin_templates
 from tests.catalog_builders import PLURALS, line_of, po_text, write_po, write_tree
 
@@ -98,6 +100,49 @@ def test_shipped_pot_is_up_to_date() -> None:
 
     diff = messages.diff_template(builtin_templates(), builtin_catalogs())
     assert not diff.stale, diff.describe()
+
+
+def _restamp(path: Path, babel_version: str = "9.9.9", year: str = "2031") -> None:
+    """Rewrite what tools stamp on a catalog: Generated-By, the creation date, the copyright year."""
+    text = path.read_text("utf-8")
+    text = re.sub(r"Generated-By: Babel [^\\]+", f"Generated-By: Babel {babel_version}", text)
+    text = re.sub(r"POT-Creation-Date: [^\\]+", f"POT-Creation-Date: {year}-06-01 12:00+0000", text)
+    text = re.sub(r"Copyright \(C\) \d{4}", f"Copyright (C) {year}", text)
+    text = text.replace('"MIME-Version', '"X-Generator: Poedit 3.5\\n"\n"MIME-Version', 1)
+    path.write_text(text, "utf-8")
+
+
+def test_extract_check_ignores_tool_stamps(project: tuple[Path, Path]) -> None:
+    """`extract --check` passes when only Generated-By, X-Generator, the creation date or the year differ."""
+    templates, catalogs = project
+    messages.extract(templates, catalogs)
+    pot = messages.pot_path(catalogs)
+    _restamp(pot)
+    assert all(stamp in pot.read_text("utf-8") for stamp in ("Babel 9.9.9", "Poedit", "(C) 2031", "2031-06-01"))
+    diff = messages.diff_template(templates, catalogs)
+    assert not diff.stale, diff.describe()
+    assert messages.extract(templates, catalogs) is False  # and extract leaves it alone
+
+
+def test_extract_check_still_sees_a_changed_translator_comment(project: tuple[Path, Path]) -> None:
+    """A changed translator comment is content: `extract --check` reports the .pot stale."""
+    templates, catalogs = project
+    messages.extract(templates, catalogs)
+    pot = messages.pot_path(catalogs)
+    pot.write_text(pot.read_text("utf-8").replace("at most 60 characters", "at most 50 characters"), "utf-8")
+    assert messages.diff_template(templates, catalogs).stale
+
+
+def test_update_ignores_tool_stamps_in_catalogs(project: tuple[Path, Path]) -> None:
+    """A catalog last written by another Babel release is left byte-identical by an update with nothing new."""
+    catalogs = extracted(project)
+    po = write_po(catalogs, "sv", po_text(SV))
+    messages.update(catalogs)
+    _restamp(po)
+    _restamp(messages.pot_path(catalogs), year="2032")
+    before = po.read_bytes()
+    assert [r.changed for r in messages.update(catalogs)] == [False]
+    assert po.read_bytes() == before
 
 
 def test_extract_names_file_and_line_of_a_template_syntax_error(project: tuple[Path, Path]) -> None:
@@ -246,21 +291,23 @@ def test_update_without_a_template_says_run_extract(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("locale", ["pl", "ar", "ko"])
 def test_init_writes_the_cldr_plural_rule(project: tuple[Path, Path], locale: str) -> None:
-    """A new catalog gets Babel's Plural-Forms and one msgstr[i] per form for plurals."""
+    """A new catalog gets CLDR's Plural-Forms (compared by evaluation), says so, and one msgstr[i] per form."""
     catalogs = extracted(project)
     path = messages.init(catalogs, locale)
     assert path == catalogs / locale / "LC_MESSAGES" / "messages.po"
     text = path.read_text(encoding="utf-8")
     nplurals, expr = get_plural(locale)
     catalog = messages.read_catalog(path)
-    assert catalog.plural_forms == f"nplurals={nplurals}; plural={expr};"
+    written = parse_plural_forms(catalog.plural_forms)
+    assert same_rule(written, parse_plural_forms(f"nplurals={nplurals}; plural={expr};"))
     assert not catalog.fuzzy
     assert f'"Language: {locale}\\n"' in text
     assert text.count("msgstr[") == nplurals
     assert f"msgstr[{nplurals - 1}]" in text and f"msgstr[{nplurals}]" not in text
     assert "#, fuzzy\nmsgid \"\"" not in text
-    if locale in PLURALS:
-        assert catalog.plural_forms == PLURALS[locale]
+    assert f"# Plural-Forms is CLDR's rule for {locale} ({nplurals} form" in text
+    if locale in PLURALS:  # the same rule, however Babel's release happens to spell it
+        assert same_rule(written, parse_plural_forms(PLURALS[locale]))
 
 
 @pytest.mark.parametrize("given, folder", [("pt-br", "pt_BR"), ("zh-Hans", "zh_Hans"), ("NB", "nb")])
@@ -330,7 +377,8 @@ def test_compile_leaves_out_fuzzy_entries_and_incomplete_plurals(tmp_path: Path)
         (po_text(SV.replace('"Beställning"', '"Beställning')), "unterminated string"),  # item 14
         (po_text(SV.replace('"Ditt paket är på väg."', '"Ditt 100% paket"')), "format-invalid"),
         (po_text(SV.replace('msgstr "Order %(order)s"', 'msgstr "Order %(ordr)s"')), "placeholder"),
-        (po_text(SV, plural="nplurals=3; plural=(n != 1);"), "plural-forms"),          # item 16
+        (po_text(SV, plural="nplurals=2; plural=(n == 0 ? 2 : n != 1);"), "plural-forms"),  # item 16
+        (po_text(SV, plural="nplurals=3; plural=(n != 1);"), "plural-count"),          # item 15
     ],
 )
 def test_compile_refuses_a_broken_catalog_and_keeps_the_old_mo(tmp_path: Path, text: str, needle: str) -> None:

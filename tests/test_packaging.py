@@ -34,6 +34,7 @@ def test_wheel_ships_templates_and_catalogs_and_renders(tmp_path: Path) -> None:
     assert "i18nmail/_data/templates/scenarios/refund_approved.j2" in names
     assert "i18nmail/_data/catalogs/messages.pot" in names
     assert "i18nmail/_data/catalogs/sv/LC_MESSAGES/messages.po" in names
+    assert "i18nmail/bank_calendars/DE.toml" in names and "i18nmail/bank_calendars/TARGET.toml" in names
     assert not [n for n in names if n.endswith(".mo")]
 
     env_dir = tmp_path / "venv"

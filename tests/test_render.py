@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from decimal import Decimal
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import babel
@@ -238,7 +239,7 @@ def test_refund_window_is_real_dates(mailer: Mailer) -> None:
     sample = mailer.scenario("refund_processed").sample("en")
     sample["refund_method"] = "card"
     email = mailer.render("refund_processed", locale="en-SE", context=sample, now=NOW)
-    assert "Tue, 29 Dec 2026" in email.text and "Mon, 4 Jan 2027" in email.text
+    assert "Tue 29 Dec 2026 – Mon 4 Jan 2027" in email.text  # English outside the US: British dates
 
 
 def test_naive_now_is_refused(mailer: Mailer) -> None:
@@ -327,3 +328,14 @@ def test_refund_window_is_computed_once_per_render(monkeypatch: pytest.MonkeyPat
     mailer.render("refund_processed", locale="en-SE", context=mailer.scenario("refund_processed").sample("en"),
                   now=NOW)
     assert len(calls) == 1
+
+
+def test_french_narrow_no_break_spaces_survive_in_subject_and_preheader(mailer: Mailer) -> None:
+    """The U+202F a French translator puts before ":" and "?" stays in the subject and preheader (FR-G1)."""
+    email = mailer.render("refund_feedback_request", locale="fr-FR",
+                          context=mailer.scenario("refund_feedback_request").sample("fr"), now=NOW)
+    assert "\u202f?" in email.subject or "\u202f:" in email.subject
+    assert " ?" not in email.subject and " :" not in email.subject
+    message = email.to_message(sender=("Boutique", "service@boutique.fr"), recipient=("Camille", "c@example.fr"))
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == email.subject
