@@ -6,6 +6,11 @@ Each row runs the path ``i18nmail send`` runs (JSON Lines parsed, rendered,
 built, journaled, delivered) on the same events file:
 
 * **dry run**: every email written as an ``.eml`` file (``--dry-run DIR``);
+* **render only**: the control; the same events rendered and built by
+  ``prepare`` in bare worker processes with no journal, transport or
+  pipeline: the most that more workers can give on this machine right now
+  (on a machine busy with other work it shows no gain, and neither can the
+  other rows);
 * **SMTP sink**: every email sent over SMTP to an aiosmtpd sink on
   127.0.0.1 (a separate process, so it does not share the sender's GIL; on a
   2-core machine it does share the cores), with a SQLite journal.
@@ -79,6 +84,34 @@ def _run(mailer: Mailer, events: Path, workers: int, target: str, scratch: Path)
     return elapsed
 
 
+def _render_part(path: str, start: int, stop: int) -> int:
+    """Render events[start:stop] of the file in this process (the control row)."""
+    from email.headerregistry import Address
+
+    from i18nmail.delivery import Event, prepare
+
+    mailer = Mailer()
+    sender = Address("Shop", "support", "shop.example")
+    with open(path, "rb") as stream:
+        events = [e for e in read_events(stream) if isinstance(e, Event)][start:stop]
+    for event in events:
+        prepare(mailer, event, sender=sender)
+    return len(events)
+
+
+def _run_control(events: Path, count: int, workers: int) -> float:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = [(i * count // workers, (i + 1) * count // workers) for i in range(workers)]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        done = sum(pool.map(_render_part, [str(events)] * workers, *zip(*bounds)))
+    if done != count:
+        raise SystemExit(f"bench_send: the control rendered {done} of {count}")
+    return time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 events, one repeat (a smoke run)")
@@ -95,10 +128,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         events = write_events(scratch / "events.jsonl", make_events(mailer, count))
         rows = []
-        for label, target in (("dry run (.eml files)", "dry"), ("SMTP sink (aiosmtpd)", f"smtp://127.0.0.1:{port}")):
+        paths = (("render only (control)", "control"), ("dry run (.eml files)", "dry"),
+                 ("SMTP sink (aiosmtpd)", f"smtp://127.0.0.1:{port}"))
+        for label, target in paths:
             medians = {}
             for workers in (1, 2):
-                times = [_run(mailer, events, workers, target, scratch) for _ in range(repeats)]
+                times = [_run_control(events, count, workers) if target == "control"
+                         else _run(mailer, events, workers, target, scratch) for _ in range(repeats)]
                 medians[workers] = statistics.median(times)
             for workers in (1, 2):
                 rate = count / medians[workers]
