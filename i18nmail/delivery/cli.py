@@ -13,6 +13,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
@@ -136,7 +137,7 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
             try:
                 report = outbox.send_many(read_events(stream), workers=workers, progress=True,
                                           stop=stop, on_result=on_result, total=total)
-            except (sqlite3.Error, OSError) as exc:
+            except (sqlite3.Error, OSError, BrokenProcessPool) as exc:
                 raise click.ClickException(
                     f"stopped: {exc}; every email already recorded stays recorded, "
                     "run the same command again to continue") from None

@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -288,16 +289,23 @@ class Outbox:
                         in_flight.release()
 
                 stream = prepared_stream(self, to_send(), workers=workers, stop=halt)
-                with closing(stream):
-                    for item in stream:
-                        if stop.is_set() or halt.is_set():
-                            halt.set()
-                            break
-                        if isinstance(item, SendResult) and item.status != "rejected":
-                            finish(item)
-                            continue
-                        in_flight.acquire()
-                        pool.submit(run, item)
+                try:
+                    with closing(stream):
+                        for item in stream:
+                            if stop.is_set() or halt.is_set():
+                                halt.set()
+                                break
+                            if isinstance(item, SendResult) and item.status != "rejected":
+                                finish(item)
+                                continue
+                            in_flight.acquire()
+                            pool.submit(run, item)
+                except BrokenProcessPool:
+                    # A Ctrl+C that reached a render worker before it started ignoring it:
+                    # nothing it held was claimed, so stopping here leaves the journal consistent.
+                    if not stop.is_set():
+                        raise
+                    halt.set()
         finally:
             report.interrupted = stop.is_set() or halt.is_set()
             report.finished = report.started + report.elapsed
