@@ -293,3 +293,21 @@ def test_a_transport_bug_stops_the_batch_and_is_raised(mailer: Mailer) -> None:
         outbox.send_many(make_events(mailer, 10))
     assert journal.counts() == {"pending": 1}
     assert journal.claim("evt-000000", message_id="<m@x>").granted  # released, so a rerun may send it
+
+
+class DyingFactory:
+    """A Mailer factory whose worker process dies while starting."""
+
+    def __call__(self) -> Mailer:
+        os._exit(3)
+
+
+def test_a_dead_render_worker_is_raised_and_nothing_is_claimed(mailer: Mailer) -> None:
+    """A render worker that dies breaks the run with BrokenProcessPool; no key is left pending."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    journal = Journal(":memory:")
+    outbox = make_outbox(mailer, SMTPTransport("smtp://127.0.0.1:1"), journal, mailer_factory=DyingFactory())
+    with pytest.raises(BrokenProcessPool):
+        outbox.send_many(make_events(mailer, 10), workers=2)
+    assert journal.counts() == {}
