@@ -281,6 +281,8 @@ class Outbox:
 
                 def run(item: Prepared | SendResult) -> None:
                     try:
+                        if stop.is_set() or halt.is_set():
+                            return  # queued, never claimed: the next run sends it
                         finish(self.deliver(item))
                     except Exception as exc:  # noqa: BLE001 - a journal or transport bug: stop, re-raise below
                         errors.append(exc)
