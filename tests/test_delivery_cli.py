@@ -139,7 +139,8 @@ def test_dry_run_writes_one_eml_per_email_and_no_journal(mailer: Mailer, tmp_pat
 @pytest.mark.parametrize("args, message", [
     (["--smtp", "smtp://127.0.0.1:1"], "give --smtp URL and --journal FILE"),
     (["--journal", "j.sqlite"], "give --smtp URL and --journal FILE"),
-    (["--dry-run", "out", "--journal", "j.sqlite"], "leave out --smtp and --journal"),
+    (["--dry-run", "out", "--journal", "j.sqlite"], "leave out --smtp, --journal and --rate"),
+    (["--dry-run", "out", "--rate", "5"], "leave out --smtp, --journal and --rate"),
     (["--smtp", "smtp://h", "--journal", "j.sqlite", "--workers", "0"], "--workers"),
 ])
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

@@ -97,8 +97,8 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
     their line number and reason; the run goes on.
     """
     if dry_run is not None:
-        if smtp_url or journal_path:
-            raise click.UsageError("--dry-run writes files only: leave out --smtp and --journal")
+        if smtp_url or journal_path or rate is not None:
+            raise click.UsageError("--dry-run writes files only: leave out --smtp, --journal and --rate")
     elif not smtp_url or journal_path is None:
         raise click.UsageError("give --smtp URL and --journal FILE (or --dry-run DIR)")
     if rejects_path is None:
