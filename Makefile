@@ -23,7 +23,7 @@ TOOLS  := .venv-tools
 SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl
 SYSTEM_COMMANDS := chromium msgfmt openssl
 
-.PHONY: demo test test-latest venv venv-latest lock system-deps bench check lint clean
+.PHONY: demo test test-latest venv venv-latest lock system-deps bench review check lint clean
 
 demo: venv
 	$(BIN)/i18nmail render order_cancelled_out_of_stock --sample --locale en --format text
@@ -91,13 +91,17 @@ system-deps:
 bench: venv
 	$(BIN)/python bench/run.py
 
+# Every scenario x locale into review/<tag>.md for native reviewers (REVIEW_ARGS="--now ... --html").
+review: venv
+	$(BIN)/python scripts/review_pack.py --out review $(REVIEW_ARGS)
+
 check: venv
 	$(BIN)/i18nmail extract --check
 	$(BIN)/i18nmail check --require-complete
 
 lint: venv
 	$(BIN)/python -m mypy
-	$(BIN)/python -m ruff check i18nmail tests bench
+	$(BIN)/python -m ruff check i18nmail tests bench scripts
 
 clean:
 	rm -rf $(VENV) $(LATEST) $(TOOLS) build dist *.egg-info

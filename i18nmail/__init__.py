@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     from .config import RefundPolicy, Shop
     from .exceptions import (
         CatalogError,
+        ConfigError,
         ContextError,
         HolidayDataUnavailable,
         I18nMailError,
         LocaleError,
         RenderError,
+        StrictModeError,
         TemplateError,
         UnknownScenarioError,
     )
@@ -33,9 +35,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "BusinessCalendar": "businessdays", "Window": "businessdays",
     "RefundPolicy": "config", "Shop": "config",
-    "CatalogError": "exceptions", "ContextError": "exceptions", "HolidayDataUnavailable": "exceptions",
+    "CatalogError": "exceptions", "ConfigError": "exceptions", "ContextError": "exceptions",
+    "HolidayDataUnavailable": "exceptions",
     "I18nMailError": "exceptions", "LocaleError": "exceptions", "RenderError": "exceptions",
-    "TemplateError": "exceptions", "UnknownScenarioError": "exceptions",
+    "StrictModeError": "exceptions", "TemplateError": "exceptions", "UnknownScenarioError": "exceptions",
     "Formatter": "formatting", "RenderedEmail": "message",
     "Fallback": "negotiation", "LocaleMatch": "negotiation",
     "Mailer": "render", "Scenario": "scenarios",
@@ -62,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BusinessCalendar",
     "CatalogError",
+    "ConfigError",
     "ContextError",
     "Fallback",
     "Formatter",
@@ -75,6 +79,7 @@ __all__ = [
     "RenderedEmail",
     "Scenario",
     "Shop",
+    "StrictModeError",
     "TemplateError",
     "UnknownScenarioError",
     "Window",

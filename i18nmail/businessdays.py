@@ -60,6 +60,7 @@ from .exceptions import HolidayDataUnavailable
 from .negotiation import primary_zone
 
 __all__ = [
+    "COUNTRY_DATA_YEARS",
     "MAX_BUSINESS_DAYS",
     "BusinessCalendar",
     "Window",
@@ -69,6 +70,16 @@ __all__ = [
 
 #: Largest ``n`` accepted by :meth:`BusinessCalendar.add` (about 14 years).
 MAX_BUSINESS_DAYS = 3650
+
+#: Years for which a country's holiday data is complete, where that is narrower
+#: than the range the holidays package accepts. India's lunar holidays (Holi,
+#: Diwali, Dussehra ...) are tabulated for 2001-2035 only; outside that the
+#: package warns and leaves them out, so they would count as business days
+#: (fuzzing D11). A test scans every supported country for such warnings.
+COUNTRY_DATA_YEARS: dict[str, tuple[int, int]] = {
+    "IN": (2001, 2035),
+}
+
 
 class _Tables(NamedTuple):
     """One immutable snapshot of the loaded holiday tables.
@@ -191,6 +202,10 @@ class BusinessCalendar:
         self.categories = tuple(c for c in wanted if c in probe.supported_categories) or ("public",)
         self.first_year = int(getattr(probe, "start_year", 1900))
         self.last_year = int(getattr(probe, "end_year", 2100))
+        alpha2 = str(getattr(probe, "country", country))  # "IND" is India too
+        if alpha2 in COUNTRY_DATA_YEARS:
+            low, high = COUNTRY_DATA_YEARS[alpha2]
+            self.first_year, self.last_year = max(self.first_year, low), min(self.last_year, high)
         self._dated_weekend = _weekend_varies(probe)
         if self._dated_weekend:
             # The rule in force this week (Malaysian states differ, for example);
@@ -477,10 +492,17 @@ class BusinessCalendar:
         if isinstance(start, datetime):
             if start.tzinfo is None or start.utcoffset() is None:
                 raise ValueError("start must be an aware datetime (or a date): add tzinfo=")
-            local = start.astimezone(self.tz)
-            day = local.date()
-            if self.cutoff is not None and local.time().replace(tzinfo=None) >= self.cutoff:
-                day += timedelta(days=1)
+            try:
+                local = start.astimezone(self.tz)
+                day = local.date()
+                if self.cutoff is not None and local.time().replace(tzinfo=None) >= self.cutoff:
+                    day += timedelta(days=1)
+            except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
+                raise HolidayDataUnavailable(
+                    f"{self.country}: {start.isoformat()} is beyond the holiday data "
+                    f"({self.first_year}-{self.last_year}); business days cannot be counted",
+                    country=self.country, year=start.year,
+                ) from None
             return day
         if isinstance(start, date):
             return start

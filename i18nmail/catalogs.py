@@ -22,6 +22,7 @@ items 2, 3, 9-13, 15). Values are substituted by :func:`substitute`, never by
 
 from __future__ import annotations
 
+import errno
 import gettext
 import io
 import os
@@ -31,11 +32,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import PoFileError, read_po
-
 from .exceptions import CatalogError
+from .markup import markup_problem
 from .negotiation import Fallback
 from .plurals import MAX_PLURAL_EXPR, compile_plural
+from .pofile import (
+    MAX_CATALOG_BYTES,
+    REFUSING_CODES,
+    duplicate_findings,
+    parse_catalog,
+    read_bytes_bounded,
+)
 
 __all__ = [
     "MAX_PLURAL_EXPR",
@@ -44,19 +51,27 @@ __all__ = [
     "Translator",
     "compile_plural",
     "placeholders",
+    "read_catalog_file",
     "substitute",
 ]
 
 DOMAIN = "messages"
-#: Catalog files larger than this are refused (RELIABILITY.md B22).
-MAX_CATALOG_BYTES = 20 * 1024 * 1024
 #: At most this many messages in one catalog.
 MAX_MESSAGES = 100_000
 
 _ID_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?$")
 _FORMAT_RE = re.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)s|(?P<pct>%))")
-_TAG_RE = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
-_FORBIDDEN_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidi embeddings, overrides and isolates, invisible characters, line
+#: separators and C0/C1 controls; a translation may only carry those its source
+#: has. The marks (LRM, RLM, ALM) are allowed, as ``check`` allows them: they
+#: cannot reorder text around them, and the subject and text part drop them.
+_FORBIDDEN_CHARS = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2028\u2029\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+#: A ``str.format`` field with an attribute, index, conversion or format spec:
+#: ``{name.__class__}``, ``{0[0]}``, ``{x!r}``, ``{x:>99999}`` (RELIABILITY.md item 12).
+_BRACE_FIELD_RE = re.compile(r"\{[^{}\s]*[.\[!:][^{}]*\}")
 
 Key = tuple[str | None, str]
 
@@ -92,10 +107,6 @@ def substitute(template: str, values: Mapping[str, object], escape: Callable[[ob
     return _FORMAT_RE.sub(repl, template)
 
 
-def _tags(text: str) -> list[str]:
-    return sorted(f"{m.group(1)}{m.group(2).lower()}{' '.join(m.group(3).split())}" for m in _TAG_RE.finditer(text))
-
-
 def check_translation(source: str, translation: str, *, allowed_extra: Iterable[str] = ()) -> str | None:
     """Return why *translation* may not stand in for *source*, or ``None``.
 
@@ -103,6 +114,8 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
     "placeholders differ: missing ['name'], unknown ['namn']"
     >>> check_translation("Read <b>this</b>", "Läs <script>x</script>")
     'HTML tags differ from the source'
+    >>> check_translation("Hi %(name)s,", "Hej <a %(name)s!")
+    "a '<' that does not open one of the source's tags (an unterminated tag?)"
     """
     src = placeholders(source)
     got = placeholders(translation)
@@ -114,8 +127,12 @@ def check_translation(source: str, translation: str, *, allowed_extra: Iterable[
         unknown = sorted(got - src)
         if missing or unknown:
             return f"placeholders differ: missing {missing}, unknown {unknown}"
-    if ("<" in translation or "<" in source) and _tags(translation) != _tags(source):
-        return "HTML tags differ from the source"
+    problem = markup_problem(source, translation)
+    if problem is not None:
+        return problem
+    fields = set(_BRACE_FIELD_RE.findall(translation)) - set(_BRACE_FIELD_RE.findall(source))
+    if fields:
+        return f"format fields the source does not have: {min(fields)[:40]!r}"
     bad = set(_FORBIDDEN_CHARS.findall(translation)) - set(_FORBIDDEN_CHARS.findall(source))
     if bad:
         return f"invisible or bidi control characters {sorted(f'U+{ord(c):04X}' for c in bad)}"
@@ -132,6 +149,9 @@ class LoadedCatalog:
     nplurals: int
     plural: Callable[[int], int]
     stamp: tuple[int, int]
+    #: Placeholders a translation may leave out, per message: the source's
+    #: ``Optional: name, ...`` line in the translator comment (``#.``).
+    optional: dict[Key, frozenset[str]] = field(default_factory=dict)
     _verdicts: dict[tuple[Key, int], str | None] = field(default_factory=dict, repr=False)
 
     def verdict(self, key: Key, index: int, source: str, allowed_extra: Iterable[str] = ()) -> str | None:
@@ -143,7 +163,8 @@ class LoadedCatalog:
             pass
         value = self.messages[key]
         text = value[index] if isinstance(value, tuple) else value
-        result = check_translation(source, text, allowed_extra=allowed_extra)
+        allowed = set(allowed_extra) | self.optional.get(key, frozenset())
+        result = check_translation(source, text, allowed_extra=allowed)
         self._verdicts[cache_key] = result
         return result
 
@@ -161,25 +182,7 @@ def _plural_function(expr: str, nplurals: int, path: str) -> Callable[[int], int
     return func
 
 
-_RAW_HEADER_RE = re.compile(rb'^msgid ""[ \t]*\r?\nmsgstr ""[ \t]*\r?\n((?:[ \t]*".*"[ \t]*\r?\n)+)', re.MULTILINE)
-
-
-def _raw_plural_forms(data: bytes) -> str | None:
-    """The ``Plural-Forms`` value exactly as the header of a .po file writes it
-    (joined across continuation lines), or ``None`` when there is none."""
-    match = _RAW_HEADER_RE.search(data[:20_000])
-    if match is None:
-        return None
-    joined = "".join(
-        line.strip()[1:-1] for line in match.group(1).decode("ascii", "replace").splitlines()
-    ).replace("\\n", "\n")
-    for line in joined.split("\n"):
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "plural-forms":
-            return value.strip()
-    return None
-
-_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
+_PLURAL_HEADER_RE = re.compile(r"nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+)$", re.DOTALL)
 
 
 def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], int]]:
@@ -194,53 +197,80 @@ def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], i
     return nplurals, _plural_function(match.group(2), nplurals, path)
 
 
-def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
-    """Parse the bytes of a ``.po`` file; any problem is a :class:`CatalogError`.
+#: Reader findings for which the run time refuses a ``.po`` file as a whole, as
+#: ``i18nmail compile`` does: the grammar, the bytes, the charset, duplicates
+#: (:data:`i18nmail.pofile.REFUSING_CODES`), a bad escape (the reader leaves
+#: that entry out, which would otherwise go unrecorded), and a missing header
+#: (no charset, no plural rule). A header marked fuzzy is not refused here: a
+#: translator previewing a fresh catalog sees their sentences (``compile`` and
+#: ``check`` still refuse it).
+RUNTIME_REFUSING_CODES = REFUSING_CODES | {"escape", "header-missing"}
 
-    Fuzzy and obsolete entries and empty translations are left out.
+
+def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
+    """Parse the bytes of a ``.po`` file with the strict reader ``i18nmail check`` uses.
+
+    A catalog with a syntax error, bytes not in its charset, a charset mismatch,
+    duplicate entries, a bad escape or no header entry is refused as a
+    whole with a :class:`CatalogError` naming the first problem's line; the
+    caller falls back to the next catalog and records it. Fuzzy and obsolete
+    entries and empty translations are left out. Translations with a carriage
+    return are checked again per message (:func:`check_translation`).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CatalogError(path, "UTF-16 catalogs are not supported; save it as UTF-8")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # a UTF-8 byte-order mark is stripped (documented)
-    if re.search(rb"charset\s*=\s*CHARSET\b", data[:4096]):
-        raise CatalogError(path, "charset not set: the header says charset=CHARSET; declare UTF-8")
-    try:
-        catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset=None)
-    except PoFileError as exc:
-        lineno = getattr(exc, "lineno", None)
-        lineno = lineno + 1 if isinstance(lineno, int) else None  # Babel counts from 0
-        raise CatalogError(path, f"syntax error: {exc}", lineno=lineno) from None
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise CatalogError(path, f"cannot decode: {exc}") from None
-    except (ValueError, TypeError, IndexError) as exc:
-        raise CatalogError(path, f"cannot parse: {exc}") from None
-    # Babel parses the header's Plural-Forms into these two attributes (and
-    # leaves them None without one); its public ``mime_headers`` would instead
-    # regenerate a rule from the locale, which a catalog read without a locale
-    # does not have.
-    raw = _raw_plural_forms(data)
-    if raw is not None:
-        header = raw
-    else:
-        raw_n = getattr(catalog, "_num_plurals", None)
-        raw_expr = getattr(catalog, "_plural_expr", None)
-        header = f"nplurals={raw_n}; plural={raw_expr}" if raw_n is not None else ""
-    nplurals, plural = _parse_plural_header(header, path)
+    po = parse_catalog(data, path, locale=locale if _ID_RE.match(locale) else None)
+    refusal = [f for f in po.findings if f.severity == "error" and f.code in RUNTIME_REFUSING_CODES]
+    refusal += duplicate_findings(po)
+    if po.header is None:
+        refusal.append(po.problem(1, "header-missing", 'no header entry (msgid "")'))
+    if refusal:
+        first = min(refusal, key=lambda f: f.line)
+        more = f" (and {len(refusal) - 1} more problems)" if len(refusal) > 1 else ""
+        raise CatalogError(path, f"{first.code} error: {first.message}{more}", lineno=first.line or None)
+    plural_header = po.headers.get("plural-forms", "")
+    if not plural_header and any(entry.msgid_plural is not None for entry in po.entries):
+        raise CatalogError(path, "Plural-Forms missing from the header, but the catalog has plural entries",
+                           lineno=po.header.line if po.header else None)
+    nplurals, plural = _parse_plural_header(plural_header, path)
     messages: dict[Key, str | tuple[str, ...]] = {}
-    for message in catalog:
-        if not message.id or message.fuzzy:
+    optional: dict[Key, frozenset[str]] = {}
+    for entry in po.entries:
+        if not entry.msgid or entry.fuzzy:
             continue
         if len(messages) >= MAX_MESSAGES:
             raise CatalogError(path, f"more than {MAX_MESSAGES} messages")
-        context = message.context or None
-        if isinstance(message.id, (list, tuple)):
-            forms = tuple(message.string or ())
+        key = (entry.msgctxt, entry.msgid)
+        names = optional_placeholders(entry.auto_comments)
+        if names:
+            optional[key] = names
+        if entry.msgid_plural is not None:
+            forms = tuple(entry.msgstr.get(i, "") for i in range(max(entry.msgstr) + 1)) if entry.msgstr else ()
             if forms and all(forms):
-                messages[(context, message.id[0])] = forms
-        elif isinstance(message.string, str) and message.string:
-            messages[(context, message.id)] = message.string
-    return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
+                messages[key] = forms
+        elif entry.msgstr.get(0):
+            messages[key] = entry.msgstr[0]
+    return LoadedCatalog(path, locale, messages, nplurals, plural, stamp, optional)
+
+
+#: The same convention ``i18nmail check`` reads (checks_format.optional_placeholders).
+_OPTIONAL_RE = re.compile(r"\boptional\s*:\s*([\w\s,%(){}]*)", re.IGNORECASE)
+
+
+def optional_placeholders(comments: Iterable[str]) -> frozenset[str]:
+    """The placeholders a translator comment declares optional (``Optional: name, given``).
+
+    >>> sorted(optional_placeholders(["Translators: Opening line. Optional: name"]))
+    ['name']
+    """
+    names: set[str] = set()
+    # A long comment is wrapped over several #. lines: read them as one text.
+    for match in _OPTIONAL_RE.finditer(" ".join(comments)):
+        for word in re.split(r"[,\s]+", match.group(1)):
+            name = word.strip("%(){}")
+            if name.endswith((")s", ")d")):
+                name = name[:-2]
+            if name and name.isidentifier():
+                names.add(name)
+    return frozenset(names)
 
 
 def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:
@@ -276,6 +306,32 @@ def load_mo(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)
         if all(values):
             messages[key] = values
     return LoadedCatalog(path, locale, messages, nplurals, plural, stamp)
+
+
+def read_catalog_file(path: str | os.PathLike[str], limit: int = MAX_CATALOG_BYTES) -> bytes:
+    """The bytes of the catalog file *path*, or a :class:`CatalogError`.
+
+    Only a regular file is read, at most *limit* + 1 bytes whatever size it
+    claims (a FIFO would block, ``/dev/zero`` never ends: fuzzing D6); see
+    :func:`i18nmail.pofile.read_bytes_bounded`, which ``check`` uses too.
+    """
+    try:
+        return read_bytes_bounded(path, limit)
+    except OSError as exc:
+        raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CatalogError(path, str(exc)) from None
+
+
+def _stat(path: Path) -> tuple[os.stat_result | None, CatalogError | None]:
+    """``stat()`` of a catalog file: ``(None, None)`` when there is none, an error
+    when a name is there but cannot be followed (a symlink loop or a dangling link)."""
+    try:
+        return path.stat(), None
+    except OSError as exc:
+        if path.is_symlink() or exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return None, CatalogError(path, f"cannot read: {exc.strerror or exc}")
+        return None, None
 
 
 class CatalogSet:
@@ -331,16 +387,16 @@ class CatalogSet:
             return self._loaded.get(folder), self._errors.get(folder)
         self._settled.add(folder)
         po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-        try:
-            po_stat = po.stat()
-        except OSError:
-            po_stat = None
-        try:
-            mo_stat = mo.stat()
-        except OSError:
-            mo_stat = None
+        po_stat, po_error = _stat(po)
+        mo_stat, mo_error = _stat(mo)
         if po_stat is None and mo_stat is None:
-            return None, None
+            error = po_error or mo_error
+            if error is not None:  # there, but unreadable: a symlink loop, a dangling link
+                self._errors[folder] = error
+                self._loaded.pop(folder, None)
+            else:
+                self._errors.pop(folder, None)
+            return None, error
         use_mo = mo_stat is not None and (po_stat is None or mo_stat.st_mtime_ns >= po_stat.st_mtime_ns)
         path, st = (mo, mo_stat) if use_mo else (po, po_stat)
         assert st is not None
@@ -349,21 +405,35 @@ class CatalogSet:
         if cached is not None and (not self.auto_reload or (cached.path == str(path) and cached.stamp == stamp)):
             return cached, self._errors.get(folder)
         try:
-            if st.st_size > MAX_CATALOG_BYTES:
-                raise CatalogError(path, f"larger than {MAX_CATALOG_BYTES} bytes")
-            data = path.read_bytes()
-            loader = load_mo if use_mo else load_po
-            catalog = loader(data, str(path), locale, stamp)
+            catalog = self._read(path, st, locale, stamp, use_mo)
         except CatalogError as exc:
+            if use_mo and po_stat is not None:
+                # A .mo this process cannot read (written by another user with
+                # mode 0600, or damaged) must not drop the whole layer: the .po
+                # beside it is the same catalog. Recorded, never silent; a
+                # strict Mailer refuses the render.
+                try:
+                    catalog = self._read(po, po_stat, locale, (po_stat.st_mtime_ns, po_stat.st_size), False)
+                except CatalogError:
+                    self._errors[folder] = exc
+                    return cached, exc
+                error = CatalogError(path, f"{exc.reason}; used {po.name} beside it", lineno=exc.lineno)
+                self._loaded[folder] = catalog
+                self._errors[folder] = error
+                return catalog, error
             self._errors[folder] = exc
             return cached, exc  # the last good version stays in service
-        except OSError as exc:
-            error = CatalogError(path, f"cannot read: {exc.strerror or exc}")
-            self._errors[folder] = error
-            return cached, error
         self._loaded[folder] = catalog
         self._errors.pop(folder, None)
         return catalog, None
+
+    @staticmethod
+    def _read(path: Path, st: os.stat_result, locale: str, stamp: tuple[int, int], is_mo: bool) -> LoadedCatalog:
+        """Read and parse one catalog file (a regular file only, bounded by the bytes
+        actually read); every failure is a :class:`CatalogError`."""
+        data = read_catalog_file(path)
+        loader = load_mo if is_mo else load_po
+        return loader(data, str(path), locale, stamp)
 
     def chain(self, locales: Sequence[str]) -> tuple[list[LoadedCatalog], list[Fallback]]:
         """Load the catalogs for *locales* (most specific first) in overlay order."""
@@ -432,7 +502,18 @@ class Translator:
             if len(value) != catalog.nplurals:
                 problems.append(f"{catalog.path}: has {len(value)} plural forms, Plural-Forms says {catalog.nplurals}")
                 continue
-            index = catalog.plural(n)
+            # The rule was tried for n = 0..200 at load time; a larger n may still
+            # divide by zero or pick a form that does not exist (fuzzing D7):
+            # that message falls back, the email is still sent.
+            try:
+                index = catalog.plural(n)
+            except (ArithmeticError, ValueError, TypeError, IndexError, RecursionError) as exc:
+                problems.append(f"{catalog.path}: Plural-Forms fails for n={n} ({type(exc).__name__}: {exc})")
+                continue
+            if not isinstance(index, int) or not 0 <= index < len(value):
+                problems.append(f"{catalog.path}: Plural-Forms gives form {index} for n={n}, "
+                                f"but there are {len(value)} forms")
+                continue
             # A form may leave out the count itself ("one item" / "ett paket").
             reason = catalog.verdict(key, index, plural, allowed_extra=(count_name,))
             if reason is None:

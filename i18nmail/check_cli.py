@@ -25,9 +25,9 @@ def lower_layers(settings: Any) -> list[Path]:
     from .data import builtin_catalogs
 
     builtin = builtin_catalogs()
-    if settings.catalogs is None or Path(settings.catalogs).resolve() == builtin.resolve():
+    if not settings.catalogs or Path(settings.catalogs[0]).resolve() == builtin.resolve():
         return []
-    return [builtin]
+    return [Path(c) for c in settings.catalogs[1:]] + [builtin]
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -102,7 +102,7 @@ def _run_check(settings: Any, paths: tuple[Path, ...], options: CheckOptions, *,
     from .data import builtin_catalogs
 
     builtin = builtin_catalogs()
-    catalogs = Path(settings.catalogs) if settings.catalogs is not None else builtin
+    catalogs = Path(settings.catalogs[0]) if settings.catalogs else builtin
     targets = list(paths) or [catalogs]
     own = [catalogs, builtin]
     lower = lower_layers(settings)
@@ -117,7 +117,7 @@ def _run_check(settings: Any, paths: tuple[Path, ...], options: CheckOptions, *,
             for finding in found:
                 click.echo(finding.to_text() + ("" if finding.severity == "error" else " (warning)"))
     if rendered:
-        extra = check_paths([], rendered=True, templates=settings.templates, catalogs=settings.catalogs,
+        extra = check_paths([], rendered=True, mailer=settings.mailer(pseudo=False), catalogs=catalogs,
                             options=options, lower_layers=lower, parsed=parsed).findings
         findings.extend(extra)
         if streaming:

@@ -78,6 +78,8 @@ bidi                E bidi controls or invisible characters not in the source
                       (ZWSP in scripts that separate words with it, ZWNJ/ZWJ
                       where spelling needs them, balanced isolates and
                       embeddings in right-to-left languages pass)
+markup              E a ``<`` that could open a tag, ``<!--``, or an HTML entity the
+                      source lacks (the run-time guard's rule, :mod:`i18nmail.checks_markup`)
 duplicate           E the same msgctxt + msgid twice (also an active and an
                       obsolete entry), or a second header
 obsolete            W ``#~`` entries (ignored)
@@ -106,6 +108,7 @@ from .checks_format import (
     check_other_formats,
     check_placeholders,
 )
+from .checks_markup import check_markup
 from .checks_policy import INCOMPLETE_CODES, CheckOptions
 from .checks_structure import (
     check_duplicates,
@@ -165,6 +168,7 @@ CHECKS: dict[str, CatalogCheck] = {
     "html": check_html,
     "whitespace": check_whitespace,
     "bidi": check_bidi,
+    "markup": check_markup,
     "duplicate": check_duplicates,
     "obsolete": check_obsolete,
 }
@@ -206,14 +210,18 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".po", ".pot") and x.is_file()))
+            # Not only regular files: a FIFO or a link to a device named like a
+            # catalog is reported (the reader refuses it), never skipped.
+            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".po", ".pot")))
         else:
             files.append(p)
     return sorted(dict.fromkeys(files), key=lambda f: (f.suffix != ".pot", str(f)))
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
-    resolved = path.resolve()
+    # realpath, not Path.resolve(): a symlink loop named like a catalog must be
+    # reported by the reader, not crash here (RuntimeError on Python 3.11).
+    resolved = Path(os.path.realpath(path))
     return any(resolved == root or root in resolved.parents for root in roots)
 
 
@@ -290,13 +298,22 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, rendered: bool = Fal
     *mailer* (default: ``Mailer(templates=templates, catalogs=catalogs)``),
     in the locale of every checked catalog (English for a ``.pot``) and
     checked with :data:`RENDERED_CHECKS`. *own* are the folders of i18nmail
-    catalogs (default: *catalogs*, when given); see :func:`iter_findings` for
+    catalogs (default: *catalogs*, when given, and the built-in one); see :func:`iter_findings` for
     *options* and *lower_layers*. Findings about files inside *lower_layers*
     (a shop's built-in catalogs) are never reported. *parsed* adds catalogs
     already read (by locale) to those the rendered checks locate findings in.
     """
     options = options or CheckOptions()
-    own_roots = list(own) if own is not None else ([catalogs] if catalogs is not None else [])
+    if own is None:
+        from .data import builtin_catalogs
+
+        own_roots: list[str | os.PathLike[str]] = [catalogs] if catalogs is not None else []
+        try:
+            own_roots.append(builtin_catalogs())
+        except I18nMailError:
+            pass  # an installation without its data folders: nothing is built in
+    else:
+        own_roots = list(own)
     findings: list[Finding] = []
     parsed = {} if parsed is None else parsed
     shown: list[str] = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .findings import ERROR, WARNING, Finding
 from .formats import Directives, brace_format, c_format, tcl_format
+from .plurals import form_counts
 from .pofile import PoEntry, PoFile
 
 __all__ = [
@@ -129,9 +130,11 @@ def _count_names(plural_names: Iterable[str]) -> set[str]:
 OFTEN = 5
 
 
-def _form_counts(po: PoFile) -> Counter[int]:
+def _form_counts(po: PoFile) -> dict[int, int]:
+    if po.plural_rule is not None:
+        return form_counts(po.plural_rule)
     if po.plural is None:
-        return Counter()
+        return {}
     return Counter(po.plural(n) for n in range(PLURAL_RANGE))
 
 
@@ -179,9 +182,14 @@ def format_languages(entry: PoEntry, po: PoFile) -> frozenset[str]:
     unflagged entries are Python %-formats (i18nmail's own catalogs: Jinja's newstyle
     gettext formats every message).
     """
-    flags = [f for f in entry.flags if f.endswith("-format")]
-    langs = {f.removeprefix("possible-") for f in flags if not f.startswith("no-")}
-    if not flags and po.unflagged_format == "python-format":
+    return _languages(entry.flags, po.unflagged_format)
+
+
+@functools.lru_cache(maxsize=1024)
+def _languages(flags: frozenset[str], unflagged_format: str) -> frozenset[str]:
+    formats = [f for f in flags if f.endswith("-format")]
+    langs = {f.removeprefix("possible-") for f in formats if not f.startswith("no-")}
+    if not formats and unflagged_format == "python-format":
         langs.add("python-format")
     return frozenset(langs)
 

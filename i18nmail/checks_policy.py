@@ -8,7 +8,7 @@ style of ruff::
     require-complete = true          # untranslated/fuzzy entries fail the run
     select = ["html", "placeholder"] # only these codes (a prefix selects a family)
     ignore = ["whitespace"]          # never these
-    markup = "auto"                  # "html": every message is HTML; "none": no HTML
+    markup = "auto"                  # "html": every message is HTML; "none"/"other": no HTML
     unflagged-format = "text"        # "python-format": unflagged entries are %-formats
 
 Untranslated and fuzzy entries and a fuzzy header are valid gettext (msgfmt
@@ -36,8 +36,9 @@ __all__ = ["INCOMPLETE_CODES", "MARKUP", "UNFLAGGED", "CheckOptions", "load_opti
 #: Findings that mean "work in progress", not "broken".
 INCOMPLETE_CODES = frozenset({"untranslated", "fuzzy", "header-fuzzy"})
 #: What the messages of a catalog may contain: HTML everywhere, HTML where the source has real
-#: markup (``auto``), or no markup at all.
-MARKUP = ("html", "auto", "none")
+#: markup (``auto``), no markup at all, or another XML vocabulary (``other``: Mallard, DocBook...,
+#: which the HTML checks leave alone, like ``none``).
+MARKUP = ("html", "auto", "none", "other")
 #: How entries without a ``*-format`` flag are read: as plain text (msgfmt's rule; a hint when a
 #: translation looks like it adds a directive) or as Python %-formats (i18nmail's own templates).
 UNFLAGGED = ("text", "python-format")

@@ -154,9 +154,9 @@ def check_html(po: PoFile) -> Iterator[Finding]:
     adds markup or leaves a tag or comment open is caught; ``auto`` only
     messages whose source has real HTML markup, and only known HTML elements
     count (``<options>``, ``Name <mail@x.org>`` or Mallard ``<link xref>`` are
-    text); ``none`` no message.
+    text); ``none`` or ``other`` (another XML vocabulary) no message.
     """
-    if po.markup == "none":
+    if po.markup in ("none", "other"):
         return
     everything = po.markup == "html"
     for entry in po.checked_entries():
@@ -229,10 +229,16 @@ def _edges(text: str) -> tuple[str, str]:
     return lead, trail
 
 
+_EDGE = frozenset(" \t\u00a0\u3000\n")
+
+
 def check_whitespace(po: PoFile) -> Iterator[Finding]:
     """Leading/trailing newlines (error, as msgfmt) and spaces (warning) match the source."""
     for entry in po.checked_entries():
         for _index, text, line, source in entry.forms():
+            if (text[0] not in _EDGE and text[-1] not in _EDGE
+                    and source[:1] not in _EDGE and source[-1:] not in _EDGE):
+                continue  # the common case: nothing at either edge of either text
             for where, pick in (("begin", str.startswith), ("end", str.endswith)):
                 if pick(source, "\n") != pick(text, "\n"):
                     yield po.problem(line, "newline",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .config import Shop
 from .exceptions import I18nMailError
 
 if TYPE_CHECKING:
@@ -29,19 +31,109 @@ FORMATS = ("eml", "text", "html", "json")
 
 
 class Settings:
-    """Options every command shares, kept on the click context."""
+    """Options every command shares, kept on the click context.
 
-    def __init__(self, templates: Path | None, catalogs: Path | None) -> None:
-        self.templates = templates
-        self.catalogs = catalogs
+    ``templates``/``catalogs`` are the shop's folders, highest layer first
+    (each option may be repeated, before or after the verb); ``shop_file`` a
+    TOML file with the shop's settings (default: ``[tool.i18nmail.shop]`` of
+    ``./pyproject.toml`` when it has one); ``strict`` makes every render
+    refuse fallbacks.
+    """
+
+    def __init__(self, templates: Sequence[Path] = (), catalogs: Sequence[Path] = (),
+                 shop_file: Path | None = None, strict: bool = False) -> None:
+        self.templates: list[Path] = list(templates)
+        self.catalogs: list[Path] = list(catalogs)
+        self.shop_file = shop_file
+        self.strict = strict
         self._mailer: Mailer | None = None
+        self._shop: tuple[Shop | None] | None = None
 
-    def mailer(self) -> Mailer:
-        if self._mailer is None:
+    def shop(self) -> Shop | None:
+        """The shop of ``--shop FILE`` or ``./pyproject.toml``; ``None`` for the example shop."""
+        if self._shop is None:
+            self._shop = (load_shop(self.shop_file, required=self.shop_file is not None),)
+        return self._shop[0]
+
+    def mailer(self, *, pseudo: bool = True, auto_reload: bool = False) -> Mailer:
+        if self._mailer is None or not pseudo or auto_reload:
             from .render import Mailer
 
-            self._mailer = Mailer(templates=self.templates, catalogs=self.catalogs, pseudo=True)
+            mailer = Mailer(self.shop(), templates=self.templates, catalogs=self.catalogs,
+                            pseudo=pseudo, strict=self.strict, auto_reload=auto_reload)
+            if not pseudo or auto_reload:
+                return mailer
+            self._mailer = mailer
         return self._mailer
+
+
+def load_shop(path: Path | None, *, required: bool) -> Shop | None:
+    """Shop settings from *path* (``[tool.i18nmail.shop]``, a ``[shop]`` table, or
+    top-level keys), or from ``./pyproject.toml`` when *path* is ``None``."""
+    target = path if path is not None else Path("pyproject.toml")
+    try:
+        with open(target, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        if required:
+            raise click.BadParameter(f"no such file: {target}", param_hint="--shop") from None
+        return None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {target}: {exc}", param_hint="--shop") from None
+    if "tool" in data or path is None:
+        table = data.get("tool", {}).get("i18nmail", {}).get("shop")
+    else:
+        table = data.get("shop", data)
+    if table is None:
+        if required:
+            raise click.BadParameter(f"{target} has no [tool.i18nmail.shop] table", param_hint="--shop")
+        return None
+    try:
+        return Shop.from_mapping(table)
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(f"{target}: {exc}", param_hint="--shop") from None
+
+
+def _add_templates(ctx: click.Context, _param: click.Parameter, values: tuple[Path, ...]) -> None:
+    ctx.find_object(Settings).templates.extend(values)  # type: ignore[union-attr]
+
+
+def _add_catalogs(ctx: click.Context, _param: click.Parameter, values: tuple[Path, ...]) -> None:
+    ctx.find_object(Settings).catalogs.extend(values)  # type: ignore[union-attr]
+
+
+def _set_shop(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        settings = ctx.find_object(Settings)
+        assert settings is not None
+        settings.shop_file, settings._shop, settings._mailer = value, None, None
+
+
+def _set_strict(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        settings = ctx.find_object(Settings)
+        assert settings is not None
+        settings.strict, settings._mailer = True, None
+
+
+def shared_options() -> list[click.Option]:
+    """The options every command accepts, before or after the verb."""
+    folder = click.Path(file_okay=False, path_type=Path)
+    return [
+        click.Option(["--templates"], type=folder, multiple=True, expose_value=False, callback=_add_templates,
+                     help="A shop's own templates folder, searched before the built-in one "
+                          "(repeatable; the first given is searched first)."),
+        click.Option(["--catalogs"], type=folder, multiple=True, expose_value=False, callback=_add_catalogs,
+                     help="A shop's own catalogs folder, searched before the built-in one "
+                          "(repeatable; the first given is the shop's, written by the catalog tools)."),
+        click.Option(["--shop"], type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
+                     callback=_set_shop,
+                     help="TOML file with the shop's settings ([tool.i18nmail.shop]); "
+                          "default: ./pyproject.toml when it has that table."),
+        click.Option(["--strict"], is_flag=True, expose_value=False, callback=_set_strict,
+                     help="Refuse any fallback (a sentence in another language, a catalog that "
+                          "does not load, a guessed currency, placeholder shop settings)."),
+    ]
 
 
 @contextmanager
@@ -53,6 +145,8 @@ def reported_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
     except (ValueError, TypeError, LookupError) as exc:
         raise click.ClickException(str(exc)) from None
+    except ArithmeticError as exc:  # a date or number beyond what can be represented (fuzzing D3)
+        raise click.ClickException(f"out of range: {exc}") from None
 
 
 def _json_default(value: object) -> object:
@@ -91,12 +185,23 @@ _LAZY_COMMANDS = {
     "compile": "i18nmail.catalog_cli:compile_command",
     "stats": "i18nmail.catalog_cli:stats_command",
     "check": "i18nmail.check_cli:check_command",
+    "override": "i18nmail.catalog_cli:override_command",
+    "validate": "i18nmail.catalog_cli:validate_command",
     "send": "i18nmail.delivery.cli:send_command",
 }
 
 
 class _LazyGroup(click.Group):
-    """A click group that imports the module of a command on first use."""
+    """A click group that imports the module of a command on first use.
+
+    It also creates :class:`Settings` before any option is parsed, and gives
+    every command the shared options, so they work before or after the verb.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        extra.setdefault("obj", Settings())
+        return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
@@ -105,19 +210,20 @@ class _LazyGroup(click.Group):
         if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
             module, _, attr = _LAZY_COMMANDS[cmd_name].partition(":")
             self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not getattr(command, "_i18nmail_shared", False):
+            command.params.extend(shared_options())  # the options, after the verb too
+            command._i18nmail_shared = True  # type: ignore[attr-defined]
+        return command
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
-              help="A shop's own templates folder, searched before the built-in one.")
-@click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path),
-              help="A shop's own catalogs folder, searched before the built-in one.")
 @click.version_option(package_name="i18nmail")
-@click.pass_context
-def main(ctx: click.Context, templates: Path | None, catalogs: Path | None) -> None:
-    """Customer-service emails in each customer's own language."""
-    ctx.obj = Settings(templates, catalogs)
+def main() -> None:
+    """Customer-service emails in each customer's own language.
+
+    --templates, --catalogs, --shop and --strict work before or after the verb.
+    """
 
 
 @main.command()
@@ -136,23 +242,38 @@ def scenarios(settings: Settings, fmt: str) -> None:
         click.echo(f"{s.id:<{width}}  {s.description}")
 
 
+#: Largest --context accepted, in bytes.
+MAX_CONTEXT_BYTES = 16 * 1024 * 1024
+
+
 def _read_context(source: str) -> dict[str, Any]:
+    """The --context JSON object; every problem is a one-line usage error (exit 2)."""
+    where = "stdin" if source == "-" else source
     try:
         if source == "-":
-            raw = sys.stdin.read()
-            where = "stdin"
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # stdin closed (`<&-`): sys.stdin is None (fuzzing D5)
+                raise click.BadParameter("stdin is closed; give a file or pipe the JSON in",
+                                         param_hint="--context")
+            data_bytes = stream.read(MAX_CONTEXT_BYTES + 1)
         else:
-            raw = Path(source).read_text(encoding="utf-8")
-            where = source
+            with open(source, "rb") as handle:
+                data_bytes = handle.read(MAX_CONTEXT_BYTES + 1)
+        if len(data_bytes) > MAX_CONTEXT_BYTES:
+            raise click.BadParameter(f"{where} is larger than {MAX_CONTEXT_BYTES} bytes", param_hint="--context")
+        # JSON is UTF-8 whatever the terminal's encoding (fuzzing D13).
+        raw = data_bytes.decode("utf-8-sig")
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--context") from None
+        raise click.BadParameter(f"cannot read {source}: {exc.strerror or exc}", param_hint="--context") from None
     except UnicodeDecodeError:
-        raise click.BadParameter(f"{source} is not UTF-8", param_hint="--context") from None
+        raise click.BadParameter(f"{where} is not UTF-8", param_hint="--context") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"{where}: invalid JSON at line {exc.lineno}: {exc.msg}",
                                  param_hint="--context") from None
+    except RecursionError:  # fuzzing D5: '[' * 100000
+        raise click.BadParameter(f"{where}: JSON nested too deeply", param_hint="--context") from None
     if not isinstance(data, dict):
         raise click.BadParameter(f"{where}: expected a JSON object", param_hint="--context")
     return data
@@ -179,7 +300,10 @@ def render(settings: Settings, scenario: str, locale: str, sample: bool, context
         declared = mailer.scenario(scenario)
         if sample:
             chain = mailer.negotiate(locale).catalogs
-            context = declared.sample(chain[0] if chain else "en")
+            from .formatting import utc_now
+
+            moment = moment or utc_now()  # the sample's relative dates and the render share one now
+            context = declared.sample(chain[0] if chain else "en", now=moment)
         else:
             assert context_source is not None
             context = _read_context(context_source)
@@ -234,9 +358,13 @@ def window(settings: Settings, country: str, start: str, days: str, locale: str,
     output, as "estimated" and "fallbacks" in JSON.
     """
     low, high = _parse_days(days)
+    if not (country.isascii() and country.isalpha()):
+        # 'ſE'.upper() == 'SE': only ASCII letters name a country (fuzzing D13).
+        raise click.BadParameter(f"expected an ISO 3166 code such as SE, got {country[:20]!r}",
+                                 param_hint="--country")
     try:
         origin: date | datetime = (datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"not an ISO date: {start!r}", param_hint="--from") from None
     with reported_errors():
         found, text, match = settings.mailer().describe_window(
@@ -261,3 +389,7 @@ def register(command: click.Command) -> Callable[[], None]:
     """Add *command* to the ``i18nmail`` group (used by the tooling modules)."""
     main.add_command(command)
     return lambda: None
+
+
+for _option in shared_options():  # accepted before the verb (and after it: _LazyGroup.get_command)
+    main.params.append(_option)

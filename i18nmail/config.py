@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["DEFAULT_REFUND_DAYS", "RefundPolicy", "Shop"]
+__all__ = ["DEFAULT_REFUND_DAYS", "PLACEHOLDER_DOMAINS", "RefundPolicy", "Shop", "is_placeholder_domain"]
 
 #: Business days from "refund issued" to "money visible", per refund method.
 #: ``(0, 0)`` means at once. Card and bank figures follow the seed articles
@@ -45,6 +45,30 @@ DEFAULT_REFUND_DAYS: Mapping[str, tuple[int, int]] = MappingProxyType(
 _METHOD_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 _URL_RE = re.compile(r"^https://[^\s<>\"']+$")
+_TITLE_KEY_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+#: Domains reserved for documentation and testing (RFC 2606, RFC 6761): a
+#: shop whose links or address use one of them was never configured.
+PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+_PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
+
+
+def is_placeholder_domain(host: str) -> bool:
+    """Whether *host* is a documentation or test domain.
+
+    >>> is_placeholder_domain("shop.example"), is_placeholder_domain("help.example.com")
+    (True, True)
+    >>> is_placeholder_domain("nordichome.se")
+    False
+    """
+    host = host.lower().rstrip(".")
+    if host.rsplit(".", 1)[-1] in _PLACEHOLDER_TLDS:
+        return True
+    return any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS)
+
+
+def _host(value: str) -> str:
+    rest = value.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +122,16 @@ class Shop:
     unknown or unsupported; ``timezone`` is the shop's own zone, used for the
     daily cut-off and as the customer's zone when nothing better is known.
     ``closures`` are extra dates the shop does not process refunds.
+
+    ``currency`` (ISO 4217) is the money default when a render's context has
+    no ``currency``; without it the customer's country decides, and when only
+    the locale named that country the guess is recorded as a fallback. ``signature_title`` is one title, or one per
+    language (``{"en": "Customer care", "sv": "Kundtjänst"}``; the customer's
+    catalog chain picks, then ``en``). ``locales`` are the shop's markets
+    (catalog ids or BCP 47 tags): the preview and ``Mailer.validate`` show
+    only these when set. The default URLs and addresses use reserved
+    ``.example`` domains: ``Mailer(strict=True)`` refuses them
+    (:meth:`placeholder_settings`).
     """
 
     name: str = "Example Shop"
@@ -108,7 +142,7 @@ class Shop:
     website_url: str = "https://shop.example"
     sender_name: str | None = None
     signature_name: str = "Alex Morgan"
-    signature_title: str | None = None
+    signature_title: str | Mapping[str, str] | None = None
     brand_colour: str = "#1f4e79"
     logo_url: str | None = None
     default_locale: str = "en"
@@ -118,6 +152,8 @@ class Shop:
     closures: tuple[date, ...] = ()
     cutoff: time | None = None
     subject_limit: int = 60
+    currency: str | None = None
+    locales: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("name", "support_email", "signature_name", "default_locale"):
@@ -141,6 +177,54 @@ class Shop:
         if not 10 <= self.subject_limit <= 200:
             raise ValueError("Shop.subject_limit must be between 10 and 200 characters")
         object.__setattr__(self, "closures", tuple(self.closures))
+        if self.currency is not None:
+            from .formatting import normalise_currency  # formatting is heavy; config stays light
+
+            object.__setattr__(self, "currency", normalise_currency(self.currency))
+        if isinstance(self.locales, str) or not all(isinstance(t, str) for t in self.locales):
+            raise TypeError("Shop.locales must be a list of locale tags, e.g. ['sv', 'nb', 'fi']")
+        object.__setattr__(self, "locales", tuple(self.locales))
+        title = self.signature_title
+        if isinstance(title, Mapping):
+            titles: dict[str, str] = {}
+            for key, value in title.items():
+                if not isinstance(key, str) or not _TITLE_KEY_RE.match(key):
+                    raise ValueError(f"Shop.signature_title: {key!r} is not a locale such as 'sv' or 'pt_BR'")
+                if not isinstance(value, str) or any(ch in value for ch in "\r\n\x00"):
+                    raise ValueError(f"Shop.signature_title[{key!r}] must be a single line of text")
+                titles[key.replace("-", "_")] = value
+            object.__setattr__(self, "signature_title", MappingProxyType(titles))
+        elif title is not None and (not isinstance(title, str) or any(ch in title for ch in "\r\n\x00")):
+            raise ValueError("Shop.signature_title must be a single line of text or a {locale: title} table")
+
+    def title_for(self, catalogs: Sequence[str]) -> str | None:
+        """The signature title for a customer whose catalog chain is *catalogs*.
+
+        >>> shop = Shop(signature_title={"en": "Customer care", "sv": "Kundtjänst"})
+        >>> shop.title_for(["sv"]), shop.title_for(["nb"]), Shop().title_for(["sv"])
+        ('Kundtjänst', 'Customer care', None)
+        """
+        title = self.signature_title
+        if not isinstance(title, Mapping):
+            return title
+        for ident in [*catalogs, "en"]:
+            for key in (ident, ident.split("_")[0]):
+                if key in title:
+                    return title[key]
+        return None
+
+    def placeholder_settings(self) -> list[str]:
+        """Settings that still use a reserved example domain, one line each.
+
+        >>> Shop().placeholder_settings()[0]
+        "Shop.support_email: 'support@shop.example' uses a placeholder domain"
+        """
+        found = []
+        for name in ("support_email", "help_centre_url", "refund_policy_url", "website_url", "logo_url"):
+            value = getattr(self, name)
+            if value is not None and is_placeholder_domain(_host(value)):
+                found.append(f"Shop.{name}: {value!r} uses a placeholder domain")
+        return found
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -166,6 +250,8 @@ class Shop:
             values["closures"] = tuple(
                 d if isinstance(d, date) else date.fromisoformat(str(d)) for d in values["closures"]
             )
+        if "locales" in values and isinstance(values["locales"], list):
+            values["locales"] = tuple(values["locales"])
         if "cutoff" in values and isinstance(values["cutoff"], str):
             values["cutoff"] = time.fromisoformat(values["cutoff"])
         return cls(**values)

@@ -5,11 +5,13 @@ so ``except ValueError`` around a render with bad data works as expected::
 
     I18nMailError
      +-- LocaleError(ValueError)            a locale string that cannot be used
+     +-- ConfigError(ValueError)            a setting a strict Mailer refuses (placeholder addresses)
      +-- CatalogError(OSError)              a .po/.mo file that cannot be loaded
      +-- RenderError                         a render that cannot produce a whole email
      |    +-- UnknownScenarioError(LookupError)
      |    +-- ContextError(ValueError)       missing or wrongly typed context field
      |    +-- TemplateError                  a template that fails to load or render
+     |    +-- StrictModeError                a strict Mailer met a fallback; lists them all
      +-- HolidayDataUnavailable(ValueError) a date outside the holiday tables
      +-- MessagesError                       extract / update / compile failed
 
@@ -24,12 +26,14 @@ from collections.abc import Iterable
 
 __all__ = [
     "CatalogError",
+    "ConfigError",
     "ContextError",
     "HolidayDataUnavailable",
     "I18nMailError",
     "LocaleError",
     "MessagesError",
     "RenderError",
+    "StrictModeError",
     "TemplateError",
     "UnknownScenarioError",
     "safe_repr",
@@ -76,6 +80,16 @@ class LocaleError(I18nMailError, ValueError):
     def __init__(self, message: str, *, locale: object = None) -> None:
         super().__init__(message)
         self.locale = locale
+
+
+class ConfigError(I18nMailError, ValueError):
+    """Settings that cannot be used as given, such as a ``Shop`` whose links and
+    address still point at reserved example domains under ``strict=True``.
+    ``problems`` lists each setting."""
+
+    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message + "".join(f"\n  {p}" for p in self.problems))
 
 
 class CatalogError(I18nMailError, OSError):
@@ -139,6 +153,24 @@ class TemplateError(RenderError):
         super().__init__(f"{where}{message}", scenario=scenario)
         self.path = path
         self.lineno = lineno
+
+
+class StrictModeError(RenderError):
+    """A ``Mailer(strict=True)`` met fallbacks: the email would mix languages,
+    use a catalog that did not load, or guess the currency.
+
+    ``fallbacks`` lists every one of them (each with ``kind``, ``detail``,
+    ``locale`` and ``message``); nothing was returned.
+    """
+
+    def __init__(self, fallbacks: Iterable[object], *, scenario: str | None = None,
+                 locale: str | None = None) -> None:
+        self.fallbacks = tuple(fallbacks)
+        self.locale = locale
+        where = f"{scenario} in {locale}" if scenario and locale else (scenario or locale or "render")
+        lines = "".join(f"\n  {item}" for item in self.fallbacks)
+        super().__init__(f"strict mode: {where} has {len(self.fallbacks)} fallback(s):{lines}",
+                         scenario=scenario)
 
 
 class HolidayDataUnavailable(I18nMailError, ValueError):

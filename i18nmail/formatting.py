@@ -32,6 +32,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from .datepatterns import DatePatterns, patterns_for
+from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 
@@ -93,23 +94,26 @@ def coerce_amount(value: object, currency: str) -> Decimal:
     >>> coerce_amount(19.99, "EUR")
     Traceback (most recent call last):
     ...
-    TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') instead of the float 19.99
+    TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') (in JSON the string '19.99') instead of the float 19.99
     """
     if isinstance(value, bool):
         raise TypeError("an amount cannot be a bool")
     if isinstance(value, float):
         raise TypeError(
             "amounts must be Decimal, a decimal string or integer minor units; "
-            f"use Decimal({str(value)!r}) instead of the float {value!r}"
+            f"use Decimal({str(value)!r}) (in JSON the string {str(value)!r}) instead of the float {value!r}"
         )
+    # Subclasses of int, Decimal and str are copied to the plain type first, so
+    # none of their own methods runs later (fuzzing D13).
     if isinstance(value, int):
+        value = int.__int__(value)
         if abs(value) > MAX_AMOUNT * 1000:
             raise ValueError("amount is out of range")
         amount = Decimal(value).scaleb(-currency_digits(currency))
     elif isinstance(value, Decimal):
-        amount = value
+        amount = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip()
+        text = str.__str__(value).strip()
         if len(text) > 40 or not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
             raise ValueError(f"not a decimal amount: {value[:40]!r}")
         amount = Decimal(text)
@@ -140,6 +144,8 @@ class Formatter:
         self.currency = currency
         self.digits = currency_digits(currency)
         self._quantum = Decimal(1).scaleb(-self.digits)
+        #: Digits for numbers and amounts: explicit per language (typography.NUMBERING_SYSTEMS).
+        self.numbering = numbering_system(locale.language)
         rtl = locale.character_order == "right-to-left"
         self.direction = "rtl" if rtl else "ltr"
         #: The project's own date patterns for this language (None: CLDR's).
@@ -167,19 +173,21 @@ class Formatter:
                 value = abs(value)
             pattern = CURRENCY_PATTERNS.get((self.locale.language, code))
             text = babel_numbers.format_currency(value, code, format=pattern, locale=self.locale,
-                                                 currency_digits=True)
+                                                 currency_digits=True, numbering_system=self.numbering)
         return self._clean(text)
 
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
-            return self._clean(babel_numbers.format_decimal(value, locale=self.locale))
+            return self._clean(babel_numbers.format_decimal(value, locale=self.locale,
+                                                            numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
-            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale))
+            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale,
+                                                            numbering_system=self.numbering))
 
     def date(self, value: _Date | _DateTime, format: str = "long") -> str:
         """Format a date (a datetime is first moved to the customer's zone)."""

@@ -25,6 +25,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -35,10 +36,10 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .exceptions import CatalogError, LocaleError, MessagesError, safe_repr
+from .mofile import mo_bytes as _mo_bytes
 
 __all__ = [
     "COMMENT_TAGS",
@@ -52,7 +53,9 @@ __all__ = [
     "build_template_catalog",
     "catalog_id",
     "compile",
+    "diff_catalog",
     "diff_template",
+    "empty_template",
     "extract",
     "format_stats",
     "init",
@@ -187,24 +190,33 @@ def _extracted(templates_dir: Path) -> Iterator[tuple[str, int, str | tuple[str,
         raise MessagesError(f"cannot extract messages: {exc}", path=where) from None
 
 
-def build_template_catalog(templates_dir: str | Path) -> Catalog:
-    """Extract every message from the ``*.j2`` files under *templates_dir*.
-
-    Messages are sorted by id (then context) so the output does not depend on
-    file-system order; source locations are kept as ``#:`` comments.
-    """
-    root = Path(templates_dir)
-    if not root.is_dir():
-        raise MessagesError("no such templates folder", path=str(root))
-    catalog = Catalog(
-        project=PROJECT,
+def empty_template(project: str = PROJECT, copyright_holder: str = COPYRIGHT_HOLDER,
+                   msgid_bugs_address: str = MSGID_BUGS_ADDRESS) -> Catalog:
+    """A message template with no messages and a stable header."""
+    return Catalog(
+        project=project,
         version=None,
-        copyright_holder=COPYRIGHT_HOLDER,
-        msgid_bugs_address=MSGID_BUGS_ADDRESS,
+        copyright_holder=copyright_holder,
+        msgid_bugs_address=msgid_bugs_address,
         creation_date=STABLE_DATE,
         charset="utf-8",
         fuzzy=False,
     )
+
+
+def build_template_catalog(templates_dir: str | Path, *, ref_prefix: str = "templates",
+                           header: Catalog | None = None) -> Catalog:
+    """Extract every message from the ``*.j2`` files under *templates_dir*.
+
+    Messages are sorted by id (then context) so the output does not depend on
+    file-system order; source locations are kept as ``#:`` comments, as
+    ``<ref_prefix>/<file>`` (a shop's folder names its own files). *header* is
+    an empty catalog whose header to use (:func:`empty_template`).
+    """
+    root = Path(templates_dir)
+    if not root.is_dir():
+        raise MessagesError("no such templates folder", path=str(root))
+    catalog = header if header is not None else empty_template()
     for filename, lineno, message, comments, context in _extracted(root):
         if isinstance(message, tuple) and not message[0]:
             continue
@@ -214,10 +226,13 @@ def build_template_catalog(templates_dir: str | Path) -> Catalog:
         if existing is not None and isinstance(message, tuple) != existing.pluralizable:
             raise MessagesError(
                 f"{message!r} is used both as a plural and a singular message; give one a msgctxt",
-                path=f"templates/{filename}",
+                path=f"{ref_prefix}/{filename}",
                 lineno=lineno,
             )
-        catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments,
+        # A comment's own line breaks are kept, so a line such as
+        # "Optional: name" stays a line of its own in every catalog.
+        lines = [line.strip() for comment in comments for line in comment.splitlines() if line.strip()]
+        catalog.add(message, None, [(f"{ref_prefix}/{filename}", lineno)], auto_comments=lines,
                     context=context)
     return catalog
 
@@ -266,6 +281,24 @@ def _quoted(text: str) -> str:
     return normalize(text, prefix="", width=76).replace("\n", "\n#| ")
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask (read without changing it, where /proc allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, data: bytes, validate: Callable[[bytes], None] | None = None) -> None:
     """Write *data* to a temp file next to *path*, fsync, validate, then rename.
 
@@ -274,6 +307,9 @@ def _atomic_write(path: Path, data: bytes, validate: Callable[[bytes], None] | N
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates 0600; give the file the mode any other tool would
+        # (0644 under umask 022), so an app running as another user can read it.
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -375,7 +411,11 @@ class PotDiff:
 
 def diff_template(templates_dir: str | Path, catalogs_dir: str | Path) -> PotDiff:
     """Compare a fresh extraction of *templates_dir* with the committed template."""
-    catalog = build_template_catalog(templates_dir)
+    return diff_catalog(build_template_catalog(templates_dir), catalogs_dir)
+
+
+def diff_catalog(catalog: Catalog, catalogs_dir: str | Path) -> PotDiff:
+    """Compare a freshly built message template with the committed one."""
     target = pot_path(catalogs_dir)
     if not target.exists():
         return PotDiff(str(target), False, True, tuple(sorted(_label(m) for m in catalog if m.id)))
@@ -464,7 +504,8 @@ def _template(catalogs_dir: str | Path) -> Catalog:
 
 
 def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
-           fuzzy_matching: bool = True) -> list[UpdateResult]:
+           fuzzy_matching: bool = True,
+           template_for: Callable[[str, Catalog], Catalog] | None = None) -> list[UpdateResult]:
     """Merge ``messages.pot`` into the catalog of each locale (all by default).
 
     Babel's merge with fuzzy matching: a changed source sentence keeps its old
@@ -472,14 +513,17 @@ def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
     translator; messages gone from the template become obsolete (``#~``);
     translator comments are kept. A catalog is rewritten only if its content
     changed. Every catalog is read before any is written, so a broken one
-    stops the run with nothing changed.
+    stops the run with nothing changed. *template_for(locale, catalog)*, when
+    given, builds the template to merge for one catalog (a shop's layers add
+    the built-in messages that catalog still uses, see :mod:`i18nmail.layers`).
     """
     _template(catalogs_dir)  # fail early, before reading the catalogs
     chosen = _selected(catalogs_dir, locales)
     loaded = [(loc, path, read_catalog(path, locale=loc)) for loc, path in chosen]
     results = []
     for loc, path, catalog in loaded:
-        template = _template(catalogs_dir)  # fresh per catalog: Babel's merge shares messages
+        # Fresh per catalog: Babel's merge shares messages.
+        template = template_for(loc, catalog) if template_for else _template(catalogs_dir)
         before = {_key(m) for m in catalog if m.id}
         fuzzy_before = {_key(m) for m in catalog if m.id and m.fuzzy}
         obsolete_before = {_key(m) for m in catalog.obsolete.values()}
@@ -502,19 +546,24 @@ def update(catalogs_dir: str | Path, locales: Iterable[str] | None = None, *,
     return results
 
 
-def init(catalogs_dir: str | Path, locale: str) -> Path:
+def init(catalogs_dir: str | Path, locale: str, *, template: Catalog | None = None,
+         prefill: Callable[[bytes], bytes] | None = None) -> Path:
     """Start the catalog of a new language from ``messages.pot``; return its path.
 
     The header gets the language's CLDR ``Plural-Forms`` from Babel (the header
-    comment says so) and is not marked fuzzy. An unknown or malformed locale is a :class:`LocaleError`; an
-    existing catalog is never overwritten (:class:`MessagesError`).
+    comment says so) and is not marked fuzzy. An unknown or malformed locale is a
+    :class:`LocaleError`; an existing catalog is never overwritten
+    (:class:`MessagesError`). *template* replaces ``messages.pot``; *prefill*
+    may rewrite the new file's bytes before they are written (a shop's layers
+    fill in built-in translations).
     """
     ident = catalog_id(locale)
     path = po_path(catalogs_dir, ident)
     if path.exists():
         raise MessagesError(f"a catalog for {ident} exists already; use `i18nmail update`",
                             path=str(path))
-    template = _template(catalogs_dir)
+    if template is None:
+        template = _template(catalogs_dir)
     # A fresh catalog for the locale, not the template with a new locale: Babel
     # fixes nplurals when it parses, and the template was parsed without one.
     catalog = Catalog(
@@ -527,7 +576,8 @@ def init(catalogs_dir: str | Path, locale: str) -> Path:
     )
     catalog.header_comment = _with_plural_note(catalog.header_comment, ident, catalog.num_plurals)
     catalog.update(template, no_fuzzy_matching=True)
-    _atomic_write(path, _po_bytes(catalog, template=False))
+    data = _po_bytes(catalog, template=False)
+    _atomic_write(path, prefill(data) if prefill is not None else data)
     return path
 
 
@@ -564,7 +614,8 @@ class CompileResult:
     problems: tuple[str, ...] = ()
 
 
-def _blocking_problems(path: Path) -> list[str]:
+def _blocking_problems(path: Path) -> tuple[Any, list[str]]:
+    """The strict reading of *path* and the errors that refuse it (not untranslated/fuzzy entries)."""
     from .checks import run_checks
     from .checks_policy import CheckOptions
     from .pofile import read_catalog as read_strict
@@ -572,23 +623,8 @@ def _blocking_problems(path: Path) -> list[str]:
     po = read_strict(path)
     # An i18nmail catalog: every message is a %-format that may hold HTML.
     options = CheckOptions(markup="html", unflagged_format="python-format", require_complete=True)
-    return [f.to_text() for f in run_checks(po, options=options)
-            if f.severity == "error" and f.code not in _INCOMPLETE]
-
-
-def _mo_bytes(catalog: Catalog) -> tuple[bytes, int]:
-    catalog.charset = "utf-8"  # an ISO-8859-1 catalog compiles to UTF-8 (item 18)
-    for message in list(catalog):
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-        # A plural with an empty form would show the English source for some
-        # numbers; leave the whole message out so it falls back consistently.
-        if message.fuzzy or not all(strings):
-            catalog.delete(message.id, message.context)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue(), sum(1 for m in catalog if m.id)
+    return po, [f.to_text() for f in run_checks(po, options=options)
+                if f.severity == "error" and f.code not in _INCOMPLETE]
 
 
 def _validate_mo(path: Path, locale: str, count: int) -> Callable[[bytes], None]:
@@ -623,15 +659,14 @@ def compile(catalogs_dir: str | Path, locales: Iterable[str] | None = None) -> l
     results = []
     for loc, path in _selected(catalogs_dir, locales):
         mo = path.with_suffix(".mo")
-        problems = _blocking_problems(path)
+        po, problems = _blocking_problems(path)
         if problems:
             results.append(CompileResult(loc, str(path), str(mo), False, 0, tuple(problems)))
             continue
         try:
-            catalog = read_catalog(path, locale=loc)
-            if catalog.fuzzy:  # belt and braces: checks reports it as header-fuzzy
-                raise MessagesError("the header is marked fuzzy", path=str(path))
-            data, count = _mo_bytes(catalog)
+            if po.header is None or po.header.fuzzy:  # belt and braces: checks reports both
+                raise MessagesError("the header is missing or marked fuzzy", path=str(path))
+            data, count = _mo_bytes(po)  # from the same strict reading: no second parse
             _atomic_write(mo, data, _validate_mo(mo, loc, count))
         except (MessagesError, CatalogError) as exc:
             results.append(CompileResult(loc, str(path), str(mo), False, 0, (str(exc),)))

@@ -242,11 +242,34 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
         names.append(f"{language}_{script}_{region}")
     if region and (script is None or script == default_script):
         names.append(f"{language}_{region}")
+        for parent in _regional_parents(f"{language}_{region}"):
+            names.extend(n for n in (parent, REGIONAL_CATALOGS.get(parent)) if n and n not in names)
     if script:
         names.append(f"{language}_{script}")
     if script is None or script == default_script:
         names.append(language)
     return language, script, region, names
+
+
+#: The catalog that serves a CLDR regional parent locale. CLDR makes
+#: ``en_001`` ("international English": GB, IE, AU, NZ, ZA, IN, SG, HK and
+#: most other Commonwealth regions, and via ``en_150`` English in Europe) the
+#: parent of those regions; their customers read British spelling, so they get
+#: the ``en_GB`` catalog before the US-English source. Formatting still uses
+#: their own CLDR locale (``en_AU`` dates, AUD).
+REGIONAL_CATALOGS: dict[str, str] = {"en_001": "en_GB"}
+
+
+@lru_cache(maxsize=512)
+def _regional_parents(locale_id: str) -> tuple[str, ...]:
+    """CLDR's parent locales of *locale_id* (``en_AU`` -> ``en_001``), nearest first."""
+    exceptions = get_global("parent_exceptions")
+    parents: list[str] = []
+    current = exceptions.get(locale_id)
+    while current and current != "root" and current not in parents and len(parents) < 4:
+        parents.append(current)
+        current = exceptions.get(current)
+    return tuple(parents)
 
 
 def _babel_id(language: str, script: str | None, region: str | None) -> str:

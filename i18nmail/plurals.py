@@ -37,6 +37,7 @@ __all__ = [
     "PluralRule",
     "cldr_rule",
     "compile_plural",
+    "form_counts",
     "known_rules",
     "parse_plural_forms",
     "rule_problem",
@@ -137,6 +138,20 @@ def _signature(rule: PluralRule) -> tuple[int, ...] | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def form_counts(rule: PluralRule) -> dict[int, int]:
+    """How many n of 0..1000 each form is used for (msgfmt's distribution); empty if the rule fails."""
+    counts: dict[int, int] = {}
+    try:
+        for n in range(1001):
+            form = rule(n)
+            counts[form] = counts.get(form, 0) + 1
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError, RecursionError):
+        return {}
+    return counts
+
+
+@functools.lru_cache(maxsize=256)
 def rule_problem(rule: PluralRule) -> str | None:
     """Why *rule* cannot be used, or ``None``: every number of :data:`SAMPLE` must
     give a form in ``0 .. nplurals-1`` without an arithmetic error.

@@ -34,13 +34,13 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .findings import ERROR, WARNING, Finding
-from .plurals import parse_plural_forms, rule_problem
+from .plurals import PluralRule, parse_plural_forms, rule_problem
 
 __all__ = [
     "MAX_CATALOG_BYTES",
@@ -74,6 +74,7 @@ class PoEntry:
     locations: tuple[str, ...] = ()
     auto_comments: tuple[str, ...] = ()
     obsolete: bool = False
+    form_cache: tuple[tuple[int, str, int, str], ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def fuzzy(self) -> bool:
@@ -85,13 +86,17 @@ class PoEntry:
         """True when every form has text."""
         return bool(self.msgstr) and all(self.msgstr.values())
 
-    def forms(self) -> Iterator[tuple[int, str, int, str]]:
-        """Yield ``(index, msgstr, line, source)`` for every non-empty form."""
-        for index in sorted(self.msgstr):
-            text = self.msgstr[index]
-            if text:
-                source = self.msgid if index == 0 or self.msgid_plural is None else self.msgid_plural
-                yield index, text, self.msgstr_lines.get(index, self.line), source
+    def forms(self) -> tuple[tuple[int, str, int, str], ...]:
+        """``(index, msgstr, line, source)`` for every non-empty form (computed once, after reading)."""
+        if self.form_cache is None:
+            found = []
+            for index in sorted(self.msgstr):
+                text = self.msgstr[index]
+                if text:
+                    source = self.msgid if index == 0 or self.msgid_plural is None else self.msgid_plural
+                    found.append((index, text, self.msgstr_lines.get(index, self.line), source))
+            self.form_cache = tuple(found)
+        return self.form_cache
 
 
 @dataclass(slots=True)
@@ -110,12 +115,14 @@ class PoFile:
     duplicates: list[tuple[PoEntry, PoEntry]] = field(default_factory=list)
     nplurals: int | None = None
     plural: Callable[[int], int] | None = None
+    plural_rule: PluralRule | None = None
     header_lines: dict[str, int] = field(default_factory=dict)
     #: What the messages may contain and how unflagged entries are read (set by the
     #: caller from :class:`i18nmail.checks_policy.CheckOptions`; the defaults are
     #: plain gettext: HTML only where the source has real markup, unflagged = text).
     markup: str = "auto"
     unflagged_format: str = "text"
+    checked_cache: list[PoEntry] | None = field(default=None, repr=False, compare=False)
 
     def problem(self, line: int, code: str, message: str, *, severity: str = ERROR,
                 msgid: str | None = None, context: str | None = None) -> Finding:
@@ -126,9 +133,12 @@ class PoFile:
         """The line of header field *name* (``"plural-forms"``), else of the header entry."""
         return self.header_lines.get(name, self.header.line if self.header else 1)
 
-    def checked_entries(self) -> Iterator[PoEntry]:
-        """Entries whose translations the content checks look at: not the fuzzy ones."""
-        return (entry for entry in self.entries if not entry.fuzzy)
+    def checked_entries(self) -> list[PoEntry]:
+        """Entries whose translations the content checks look at: not the fuzzy ones
+        (computed once, after reading)."""
+        if self.checked_cache is None:
+            self.checked_cache = [entry for entry in self.entries if not entry.fuzzy]
+        return self.checked_cache
 
     @property
     def language(self) -> str | None:
@@ -196,6 +206,8 @@ def _unescape(match: re.Match[str]) -> str:
 def _parse_strings(text: str) -> str:
     """Parse the C string literals that make up all of *text* (adjacent ones are joined)."""
     text = text.strip()
+    if len(text) > 1 and text[0] == '"' == text[-1] and '"' not in text[1:-1] and "\\" not in text:
+        return text[1:-1]  # the common case: one literal without escapes
     if not text.startswith('"'):
         raise _SyntaxProblem(f"expected a string in double quotes, found {text[:20]!r}")
     parts = []
@@ -557,7 +569,7 @@ def _read_plural_forms(po: PoFile) -> None:
     except ValueError:
         return
     if rule_problem(rule) is None:
-        po.nplurals, po.plural = rule.nplurals, rule.func
+        po.nplurals, po.plural, po.plural_rule = rule.nplurals, rule.func, rule
 
 
 

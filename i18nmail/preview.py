@@ -29,6 +29,11 @@ every response carries a CSP, ``X-Content-Type-Options: nosniff`` and
 ``Referrer-Policy: no-referrer``; a broken template or catalog shows an error
 page naming the file and line, and the server keeps running.
 
+This module is the application (:class:`PreviewApp`: routing, the index and
+email pages, ``serve`` and the ``preview`` command); the page templates and
+style sheet live in :mod:`i18nmail.preview_pages`, the HTTP server in
+:mod:`i18nmail.preview_server`.
+
 >>> import urllib.request
 >>> from i18nmail import Mailer
 >>> server = serve(Mailer(auto_reload=True))          # port 0: any free port
@@ -46,32 +51,31 @@ import logging
 import os
 import re
 import socket
-import socketserver
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import click
-import jinja2
 from babel.core import get_global
 from babel.messages.pofile import read_po
 
 from .exceptions import I18nMailError, did_you_mean, safe_repr
+from .formatting import utc_now
 from .message import RenderedEmail
 from .negotiation import bcp47
+from .preview_pages import CSS, FALLBACK_STYLE, PAGE_ENV
+from .preview_server import DEFAULT_HOST, DEFAULT_PORT, SECURITY_HEADERS, PreviewServer, Response
 from .pseudo import PSEUDO_LOCALE
 from .render import Mailer
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "SECURITY_HEADERS",
     "PreviewApp",
     "PreviewServer",
     "Response",
@@ -81,8 +85,6 @@ __all__ = [
 
 log = logging.getLogger("i18nmail.preview")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8025
 #: Longest request target (path + query) accepted; longer gets 414.
 MAX_TARGET = 2048
 #: At most this many query parameters.
@@ -96,159 +98,14 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; frame-s
 #: The email HTML (RELIABILITY.md item 38), also sandboxed when opened directly.
 EMAIL_CSP = ("default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; "
              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox")
-SECURITY_HEADERS: Mapping[str, str] = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    "Cache-Control": "no-store",
-}
-#: Injected into the previewed email only: makes fallback sentences visible.
-FALLBACK_STYLE = ('<style>mark.i18nmail-fallback{background:#ffe066;color:#1f2933;'
-                  'outline:2px dashed #d9480f;outline-offset:1px}</style>')
 _LOCALE_PARAM = re.compile(r"(?P<base>[a-z]{2,3}(?:-[A-Z][a-z]{3})?)(?:-(?P<region>[A-Z]{2}))?")
 _VIEWS = ("both", "phone", "desktop")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-@dataclass(frozen=True)
-class Response:
-    """One HTTP response, before it is written: status, body and headers."""
-
-    status: int
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class _BadRequest(Exception):
     def __init__(self, status: int, title: str, message: str) -> None:
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
-
-
-# -- page templates ------------------------------------------------------------------
-
-_PAGES = {
-    "base": """<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% block title %}{% endblock %} · i18nmail preview</title>
-<link rel="stylesheet" href="/preview.css">
-<link rel="icon" href="data:,">
-</head>
-<body>
-<header class="top"><a class="home" href="/">i18nmail preview</a>
-<span class="hint">re-reads catalogs and templates on every page load</span></header>
-{% block content %}{% endblock %}
-</body>
-</html>
-""",
-    "error": """{% extends "base" %}{% block title %}{{ status }} {{ title }}{% endblock %}
-{% block content %}<main class="error-page">
-<h1>{{ status }} · {{ title }}</h1>
-<p id="error-message" class="alert" role="alert">{{ message }}</p>
-<p><a href="/">Back to all emails</a></p>
-</main>{% endblock %}
-""",
-    "index": """{% extends "base" %}{% block title %}All emails{% endblock %}
-{% block content %}<main>
-<h1>All emails</h1>
-<p class="lead">{{ rows|length }} scenarios × {{ locales|length }} locales. Each cell renders the
-scenario's sample data; <mark class="legend">fallback</mark> means some sentences came from another
-language.</p>
-{% if problems %}<div class="alert" role="alert"><strong>Catalog problems</strong> (the last good
-version stays in use):<ul>{% for p in problems %}<li><code>{{ p }}</code></li>{% endfor %}</ul></div>{% endif %}
-<div class="matrix-wrap"><table class="matrix" id="matrix">
-<thead><tr><th scope="col">Scenario</th>
-{% for loc in locales %}<th scope="col" data-locale="{{ loc.tag }}"><a href="{{ loc.url }}">{{ loc.tag }}</a>
-<span class="completion">{{ loc.completion }}</span></th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr data-scenario="{{ row.id }}"><th scope="row"><a href="{{ row.url }}">{{ row.id }}</a>
-<span class="desc">{{ row.description }}</span></th>
-{% for cell in row.cells %}<td class="cell {{ cell.status }}"><a href="{{ cell.url }}" title="{{ cell.detail }}"
-data-locale="{{ cell.locale }}">{{ cell.label }}</a></td>{% endfor %}</tr>
-{% endfor %}</tbody></table></div>
-</main>{% endblock %}
-""",
-    "email": """{% extends "base" %}{% block title %}{{ scenario.id }} · {{ locale }}{% endblock %}
-{% block content %}<div class="layout">
-<nav class="scenarios" aria-label="Scenarios"><h2>Scenarios</h2><ul>
-{% for s in scenarios %}<li><a href="{{ s.url }}"{% if s.current %} aria-current="page"{% endif %}>{{ s.id }}</a></li>
-{% endfor %}</ul></nav>
-<main>
-<nav class="locales" id="locales" aria-label="Locales">{% for loc in locales %}
-<a href="{{ loc.url }}" hreflang="{{ loc.tag }}" data-locale="{{ loc.tag }}"{% if loc.current %} aria-current="page"{% endif %}>{{ loc.tag }}</a>{% endfor %}
-</nav>
-<h1>{{ scenario.id }} <span class="tag">{{ locale }}</span></h1>
-<p class="lead">{{ scenario.description }}</p>
-{% if problems %}<div class="alert" role="alert" id="problems"><strong>Catalog problems</strong> (the last
-good version stays in use):<ul>{% for p in problems %}<li><code>{{ p }}</code></li>{% endfor %}</ul></div>{% endif %}
-<dl class="meta">
-<dt>Subject</dt><dd id="subject" lang="{{ email.locale }}" dir="{{ email.direction }}">{{ email.subject }}</dd>
-<dt>Preheader</dt><dd id="preheader" lang="{{ email.locale }}" dir="{{ email.direction }}">{{ email.preheader }}</dd>
-<dt>Rendered as</dt><dd id="rendered-as">{{ email.locale }} · {{ email.direction }}</dd>
-</dl>
-<nav class="views" aria-label="Width">{% for v in views %}
-<a href="{{ v.url }}"{% if v.current %} aria-current="page"{% endif %}>{{ v.label }}</a>{% endfor %}
-</nav>
-<div class="frames{% if compare %} compare{% endif %}">
-{% for frame in frames %}<figure class="frame {{ frame.kind }}"><figcaption>{{ frame.caption }}</figcaption>
-<iframe class="email {{ frame.kind }}" src="{{ frame.url }}" sandbox="" referrerpolicy="no-referrer"
-title="{{ frame.caption }}"></iframe></figure>
-{% endfor %}</div>
-<section><h2>Plain text</h2><pre id="text" lang="{{ email.locale }}" dir="{{ email.direction }}">{{ email.text }}</pre></section>
-<section><h2>Fallbacks</h2>
-{% if email.fallbacks %}<ul id="fallbacks">{% for f in email.fallbacks %}<li class="fallback-{{ f.kind }}">{{ f }}</li>{% endfor %}</ul>
-{% else %}<p id="fallbacks">None: every sentence comes from the {{ email.language }} catalog.</p>{% endif %}</section>
-<section><h2>Sample context</h2><pre id="context">{{ context_json }}</pre></section>
-</main></div>{% endblock %}
-""",
-}
-
-_CSS = """
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,"Noto Sans",sans-serif;color:#1f2933;background:#f8f9fa}
-a{color:#1c5fb8}
-.top{display:flex;gap:16px;align-items:baseline;padding:10px 20px;background:#1f2933;color:#fff}
-.top a{color:#fff;font-weight:bold;text-decoration:none}.top .hint{color:#cbd2d9;font-size:13px}
-main{padding:16px;min-width:0;flex:1}
-h1 .tag{font-size:60%;background:#e4e7eb;border-radius:4px;padding:2px 6px;vertical-align:middle}
-.lead{color:#52606d;max-width:70em}
-.alert{background:#fff5f5;border:1px solid #e03131;border-radius:6px;padding:10px 14px;color:#a61e1e}
-.layout{display:flex;align-items:flex-start}
-.scenarios{width:200px;flex:none;padding:16px 4px 16px 16px;font-size:13px}
-.scenarios h2{font-size:14px;margin:0 0 6px}.scenarios ul{list-style:none;margin:0;padding:0}
-.scenarios a{display:block;padding:3px 6px;border-radius:4px;text-decoration:none;word-break:break-all}
-a[aria-current]{background:#1c5fb8;color:#fff}
-.locales,.views{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px}
-.locales a,.views a{padding:3px 9px;border:1px solid #cbd2d9;border-radius:14px;text-decoration:none}
-.meta{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:12px 0}
-.meta dt{font-weight:bold;color:#52606d}.meta dd{margin:0}
-.frames{display:flex;flex-wrap:wrap;gap:20px;align-items:flex-start}
-.frames.compare{flex-wrap:nowrap;overflow-x:auto}
-.frame{margin:0}.frame figcaption{font-size:13px;color:#52606d}
-iframe.email{height:900px;border:1px solid #cbd2d9;background:#fff;display:block}
-iframe.phone{width:377px}iframe.desktop{width:642px}
-pre{white-space:pre-wrap;background:#fff;border:1px solid #e4e7eb;padding:12px;max-width:80em}
-.matrix-wrap{overflow-x:auto}
-.matrix{border-collapse:collapse;background:#fff;font-size:13px}
-.matrix th,.matrix td{border:1px solid #e4e7eb;padding:4px 6px;text-align:start;vertical-align:top}
-.matrix .desc{display:block;color:#7b8794;font-weight:normal;max-width:28em}
-.matrix .completion{display:block;color:#7b8794;font-weight:normal}
-.cell.ok{background:#ebfbee}.cell.fallback{background:#fff9db}.cell.error{background:#ffe3e3}
-mark.legend{background:#fff9db}
-"""
-
-_PAGE_ENV = jinja2.Environment(
-    loader=jinja2.DictLoader(_PAGES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-)
 
 
 def _json_default(value: object) -> object:
@@ -311,8 +168,12 @@ class PreviewApp:
         allowed_hosts: Collection[str] = LOOPBACK_NAMES,
         allow_ip_hosts: bool = False,
         now: Callable[[], datetime] | None = None,
+        only: Sequence[str] | None = None,
     ) -> None:
         self.mailer = mailer
+        #: The locales to show (the shop's markets); ``None``: every locale.
+        self.only = None if only is None else [bcp47(mailer.negotiate(t).catalogs[0]) if
+                                                mailer.negotiate(t).catalogs else "en" for t in only]
         self.allowed_hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
         self.allow_ip_hosts = allow_ip_hosts
         self.now = now
@@ -346,7 +207,7 @@ class PreviewApp:
                 return Response(204, b"", headers={"Content-Security-Policy": PAGE_CSP})
             if path == "/preview.css":
                 self._params(query, ())
-                return Response(200, _CSS.encode(), "text/css; charset=utf-8", {"Content-Security-Policy": PAGE_CSP})
+                return Response(200, CSS.encode(), "text/css; charset=utf-8", {"Content-Security-Policy": PAGE_CSP})
             raise _BadRequest(404, "Not found", f"There is no page {safe_repr(path, 80)}.")
         except _BadRequest as exc:
             return self.error(exc.status, exc.title, exc.message)
@@ -360,7 +221,7 @@ class PreviewApp:
 
     def error(self, status: int, title: str, message: str) -> Response:
         """An error page; *message* is escaped."""
-        body = _PAGE_ENV.get_template("error").render(status=status, title=title, message=message)
+        body = PAGE_ENV.get_template("error").render(status=status, title=title, message=message)
         headers = {"Allow": "GET, HEAD"} if status == 405 else {}
         return Response(status, body.encode(), headers={"Content-Security-Policy": PAGE_CSP, **headers})
 
@@ -412,6 +273,8 @@ class PreviewApp:
     def locales(self) -> list[str]:
         """The locales the preview offers: every catalog, plus the pseudo-locale if on."""
         tags = self.mailer.locales()
+        if self.only is not None:
+            return [t for t in tags if t in self.only]
         if getattr(self.mailer, "pseudo", False):
             tags.append(bcp47(PSEUDO_LOCALE))
         return tags
@@ -443,8 +306,9 @@ class PreviewApp:
 
     def _render(self, scenario: Any, locale: str, *, mark: bool) -> tuple[RenderedEmail, dict[str, Any]]:
         match = self.mailer.negotiate(locale)
-        context = scenario.sample(match.catalogs[0] if match.catalogs else "en")
-        now = self.now() if self.now is not None else None
+        now = self.now() if self.now is not None else utc_now()
+        # The sample's relative dates and the render share one now.
+        context = scenario.sample(match.catalogs[0] if match.catalogs else "en", now=now)
         email = self.mailer.render(scenario.id, locale=locale, context=context, now=now, mark_fallbacks=mark)
         return email, context
 
@@ -476,7 +340,7 @@ class PreviewApp:
                        "url": self._url("/email", scenario=scenarios[0].id, locale=tag) if scenarios else "/"}
                       for tag in locales]
         problems = [str(e) for e in self.mailer.catalogs.errors()]
-        return _PAGE_ENV.get_template("index").render(rows=rows, locales=header, problems=problems)
+        return PAGE_ENV.get_template("index").render(rows=rows, locales=header, problems=problems)
 
     def _catalog_stamp(self, tag: str, catalogs: Mapping[Path, Any]) -> object:
         """What a render in *tag* reads from the catalog folders, as a cache key."""
@@ -562,7 +426,7 @@ class PreviewApp:
         views.append({"label": "Hide English" if compare == "1" else "Compare with English", "current": False,
                       "url": self._url("/email", scenario=scenario.id, locale=locale, view=view,
                                        compare="0" if compare == "1" else "1")})
-        return _PAGE_ENV.get_template("email").render(
+        return PAGE_ENV.get_template("email").render(
             scenario=scenario,
             locale=locale,
             email=email,
@@ -591,115 +455,15 @@ class PreviewApp:
                                                       "X-Frame-Options": "SAMEORIGIN"})
 
 
-# -- the server ------------------------------------------------------------------
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: PreviewServer
-    server_version = "i18nmail-preview"
-    timeout = 15  # a silent client cannot hold a thread for long
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def do_GET(self) -> None:
-        self._answer(self.server.app.handle("GET", self.path, self.headers.get_all("Host")), head=False)
-
-    def do_HEAD(self) -> None:
-        self._answer(self.server.app.handle("HEAD", self.path, self.headers.get_all("Host")), head=True)
-
-    def _not_allowed(self) -> None:
-        self._answer(self.server.app.error(405, "Method not allowed", "Use GET."), head=False)
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Errors found by ``http.server`` itself (bad request line, huge headers)."""
-        if code == 501:  # an unknown method
-            code = 405
-        try:
-            title = HTTPStatus(code).phrase
-        except ValueError:
-            title = "Error"
-        self.close_connection = True
-        self._answer(self.server.app.error(code, title, explain or message or title),
-                     head=self.command == "HEAD")
-
-    def _answer(self, response: Response, *, head: bool) -> None:
-        try:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for name, value in {**SECURITY_HEADERS, **response.headers}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if not head:
-                self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        line = _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", format % args)
-        log.info("%s %s", self.address_string(), line[:300])
-
-
-class PreviewServer(ThreadingHTTPServer):
-    """A threading HTTP server running a :class:`PreviewApp`.
-
-    ``url`` is where to point a browser; :meth:`start` serves from a daemon
-    thread (tests); :meth:`shutdown` stops serving and closes the socket.
-    """
-
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, app: PreviewApp, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.app = app
-        self._thread: threading.Thread | None = None
-        super().__init__((host, port), _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would do a reverse DNS lookup of the address.
-        socketserver.TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name, self.server_port = str(host), int(port)
-
-    @property
-    def url(self) -> str:
-        """``http://host:port/`` (a wildcard bind is reached via loopback)."""
-        host = self.server_name
-        if host in ("0.0.0.0", ""):
-            host = "127.0.0.1"
-        elif host == "::":
-            host = "::1"
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.server_port}/"
-
-    def start(self) -> PreviewServer:
-        """Serve from a daemon thread and return self."""
-        self._thread = threading.Thread(target=self.serve_forever, name="i18nmail-preview", daemon=True)
-        self._thread.start()
-        return self
-
-    def shutdown(self) -> None:
-        """Stop serving (if started in a thread), close the socket."""
-        if self._thread is not None:
-            super().shutdown()
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.server_close()
-
-
-def _app_for(mailer: Mailer, host: str, now: Callable[[], datetime] | None) -> PreviewApp:
+def _app_for(mailer: Mailer, host: str, now: Callable[[], datetime] | None,
+             only: Sequence[str] | None = None) -> PreviewApp:
     bound = host.lower().strip("[]")
     if bound in LOOPBACK_NAMES or bound.startswith("127."):
-        return PreviewApp(mailer, allowed_hosts=LOOPBACK_NAMES | {bound}, now=now)
+        return PreviewApp(mailer, allowed_hosts=LOOPBACK_NAMES | {bound}, now=now, only=only)
     # Listening beyond loopback (the user asked for it): the machine's own
     # names and IP literals are fine, other names are DNS rebinding.
     names = LOOPBACK_NAMES | {bound, socket.gethostname().lower()}
-    return PreviewApp(mailer, allowed_hosts=names, allow_ip_hosts=True, now=now)
+    return PreviewApp(mailer, allowed_hosts=names, allow_ip_hosts=True, now=now, only=only)
 
 
 def serve(
@@ -726,24 +490,24 @@ def serve(
               help="Address to listen on. Anything but loopback exposes the preview to your network.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A shop's own templates folder (same as the group option).")
-@click.option("--catalogs", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A shop's own catalogs folder (same as the group option).")
+@click.option("--locale", "-l", "locales", multiple=True, metavar="LOCALE",
+              help="Only this locale (repeatable); default: the shop's locales, else every locale.")
 @click.pass_context
-def preview_command(ctx: click.Context, host: str, port: int, templates: Path | None,
-                    catalogs: Path | None) -> None:
-    """Serve every email in every locale to a browser, re-read on each page load."""
+def preview_command(ctx: click.Context, host: str, port: int, locales: tuple[str, ...]) -> None:
+    """Serve every email in every locale to a browser, re-read on each page load.
+
+    The shop is read from --shop FILE or ./pyproject.toml ([tool.i18nmail.shop]).
+    """
     settings = ctx.obj
-    templates = templates or getattr(settings, "templates", None)
-    catalogs = catalogs or getattr(settings, "catalogs", None)
     try:
-        mailer = Mailer(templates=templates, catalogs=catalogs, auto_reload=True, pseudo=True)
-        server = PreviewServer(_app_for(mailer, host, None), host, port)
+        mailer = settings.mailer(auto_reload=True)
+        chosen = list(locales) or list(mailer.shop.locales)
+        server = PreviewServer(_app_for(mailer, host, None, chosen or None), host, port)
     except I18nMailError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        hint = "; try another --port, or --port 0 for any free one" if port else ""
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
     if not logging.getLogger().handlers and not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))

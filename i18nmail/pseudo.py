@@ -54,6 +54,11 @@ def pseudo_translate(text: str) -> str:
     return "[" + "".join(out) + " " + "·" * padding + "]"
 
 
+#: Messages that are settings chosen by the translator (a keyword or "-"), not
+#: text: the pseudo-locale keeps the source so en-XA behaves like English.
+SETTING_CONTEXTS = frozenset({"greeting form", "casual greeting form", "opening line"})
+
+
 def pseudo_catalog(pot_files: Iterable[Path]) -> LoadedCatalog:
     """Build the ``en_XA`` catalog from the message templates in *pot_files*.
 
@@ -72,7 +77,9 @@ def pseudo_catalog(pot_files: Iterable[Path]) -> LoadedCatalog:
             if not message.id:
                 continue
             context = message.context or None
-            if isinstance(message.id, (list, tuple)):
+            if context in SETTING_CONTEXTS and isinstance(message.id, str):
+                messages[(context, message.id)] = message.id
+            elif isinstance(message.id, (list, tuple)):
                 messages[(context, message.id[0])] = (
                     pseudo_translate(message.id[0]), pseudo_translate(message.id[1]),
                 )

@@ -27,12 +27,12 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import babel.numbers
@@ -46,14 +46,26 @@ from .businessdays import BusinessCalendar, Window
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
-from .exceptions import ContextError, RenderError, TemplateError, UnknownScenarioError
+from .exceptions import (
+    ConfigError,
+    ContextError,
+    RenderError,
+    StrictModeError,
+    TemplateError,
+    UnknownScenarioError,
+)
+from .folders import STRICT_KINDS, Folders, layer_roots, plain_undefined, template_frame
 from .formatting import Formatter, utc_now
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
+from .typography import finish_isolates, font_stack, isolate, line_height, strip_sentinels
 
-__all__ = ["Mailer", "builtin_catalogs", "builtin_templates"]
+if TYPE_CHECKING:
+    from .validation import ValidationReport
+
+__all__ = ["STRICT_KINDS", "Folders", "Mailer", "builtin_catalogs", "builtin_templates", "layer_roots"]
 
 _STATE = "__i18nmail_state"
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
@@ -110,6 +122,10 @@ def _finish(ctx: Context, state: _RenderState, msgctxt: str | None, msgid: str, 
             text: str = Markup(substitute(found.text, values, escape=lambda v: f"<bdi>{escape(v)}</bdi>"))
         elif autoescape:
             text = Markup(substitute(found.text, values, escape=lambda v: str(escape(v))))
+        elif state.fmt.direction == "rtl":
+            # Plain text has no <bdi>: mark each value for a Unicode isolate,
+            # inserted after bidi controls from the data have been removed.
+            text = substitute(found.text, values, escape=isolate)
         else:
             text = substitute(found.text, values)
     except KeyError as exc:
@@ -152,6 +168,20 @@ def _npgettext(ctx: Context, msgctxt: str, singular: str, plural: str, num: int,
     return _plural(ctx, msgctxt, singular, plural, num, variables)
 
 
+@pass_context
+def _setting(ctx: Context, value: str, choices: tuple[str, ...], default: str, message: str) -> str:
+    """A translator's setting (e.g. "greeting form") if it is one of *choices*;
+    otherwise *default*, recorded on the email as a message fallback."""
+    if value in choices:
+        return value
+    state = _state(ctx)
+    note = Fallback(kind="message", locale=state.translator.primary, message=message,
+                    detail=f"setting {str(value)[:40]!r} is not one of {', '.join(choices)}; used {default!r}")
+    if note not in state.fallbacks:
+        state.fallbacks.append(note)
+    return default
+
+
 def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
@@ -166,9 +196,16 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     # Set once at start-up; translations are found per render through the context.
     env.globals.update(
-        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext
+        _=_gettext, gettext=_gettext, pgettext=_pgettext, ngettext=_ngettext, npgettext=_npgettext,
+        setting=_setting,
     )
+    env.tests["latin"] = _is_latin
     return env
+
+
+def _is_latin(text: object) -> bool:
+    """Whether *text* has Latin letters (a name such as "Emma Wilson" keeps given-name-first order)."""
+    return any(ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in str(text))
 
 
 def _truncate_graphemes(text: str, limit: int) -> str:
@@ -201,32 +238,43 @@ class RefundWindow:
 class Mailer:
     """Renders every scenario in every supported locale.
 
-    ``templates`` and ``catalogs`` name a shop's own folders, searched before
-    the built-in ones (a shop overrides one sentence or one template and keeps
-    the rest). ``auto_reload`` re-reads changed catalogs and templates on the
-    next render (the preview server turns it on).
+    ``templates`` and ``catalogs`` name a shop's own folders (one, or a list
+    searched in the order given), searched before the built-in ones (a shop
+    overrides one sentence or one template and keeps the rest).
+    ``auto_reload`` re-reads changed catalogs and templates on the next render
+    (the preview server turns it on).
+
+    ``strict=True`` is for production: a render whose email would carry a
+    fallback of a kind in :data:`~i18nmail.folders.STRICT_KINDS` (a sentence
+    from another language, a catalog that did not load, a currency guessed
+    from the customer's country) raises :class:`StrictModeError` listing every
+    fallback, and a shop with placeholder addresses is refused at once. A
+    whole email in the default language (an unknown locale) or another
+    country's holidays are still recorded, not refused. :meth:`validate`
+    checks everything before the first render.
     """
 
     def __init__(
         self,
         shop: Shop | None = None,
         *,
-        templates: str | Path | None = None,
-        catalogs: str | Path | None = None,
+        templates: Folders = None,
+        catalogs: Folders = None,
         auto_reload: bool = False,
         inline_css: bool = True,
         pseudo: bool = False,
+        strict: bool = False,
     ) -> None:
         self.shop = shop or Shop()
-        self.template_roots: tuple[Path, ...] = tuple(
-            [Path(templates)] if templates is not None else []
-        ) + (builtin_templates(),)
-        self.catalog_roots: tuple[Path, ...] = tuple(
-            [Path(catalogs)] if catalogs is not None else []
-        ) + (builtin_catalogs(),)
+        self.template_roots: tuple[Path, ...] = layer_roots(templates) + (builtin_templates(),)
+        self.catalog_roots: tuple[Path, ...] = layer_roots(catalogs) + (builtin_catalogs(),)
         for root in self.template_roots + self.catalog_roots:
             if not root.is_dir():
                 raise RenderError(f"no such folder: {root}")
+        self.strict = strict
+        if strict and self.shop.placeholder_settings():
+            raise ConfigError("strict mode: the shop still uses placeholder settings; set them in "
+                              "Shop(...) or [tool.i18nmail.shop]:", problems=self.shop.placeholder_settings())
         self.auto_reload = auto_reload
         self.pseudo = pseudo
         self._pseudo: tuple[tuple[tuple[int, int] | None, ...], LoadedCatalog] | None = None
@@ -400,7 +448,11 @@ class Mailer:
         declared = self.scenario(scenario)
         if now is None:
             now = utc_now()
-        if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        try:
+            aware = isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None
+        except Exception as exc:  # noqa: BLE001 - a caller's tzinfo may raise anything (fuzzing D13)
+            raise ValueError(f"now has a tzinfo that fails: {type(exc).__name__}") from None
+        if not aware:
             raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         match = self.negotiate(locale)
         given = context.get("country") if isinstance(context, Mapping) else None
@@ -410,7 +462,14 @@ class Mailer:
             except (TypeError, ValueError) as exc:
                 raise ContextError(str(exc), scenario=declared.id, field="country") from None
         country, guessed = self.customer_country(match, given)
-        default_currency = _territory_currency(country, now.date())
+        # Money: the context's currency, else the shop's, else that of the
+        # customer's country. A country the context or the shop names is data;
+        # one read off the locale ("de-DE" -> euros for a shop selling in SEK)
+        # is a guess, recorded below when the email shows an amount.
+        from_locale = not given and not (self.shop.country and not (match.region and match.region.isalpha()))
+        currency_guessed = self.shop.currency is None and from_locale and not (
+            isinstance(context, Mapping) and context.get("currency"))
+        default_currency = self.shop.currency or _territory_currency(country, now.date())
         values = declared.convert(context, self.shop, default_currency)
         tz = self._timezone(values, country)
         fmt = Formatter.get(match.babel_id, tz, values["currency"])
@@ -418,16 +477,24 @@ class Mailer:
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
         if guessed is not None:
             fallbacks.append(guessed)
+        if currency_guessed and declared.uses_money:
+            fallbacks.append(Fallback(
+                kind="currency", locale=match.tag,
+                detail=f"no currency in the context and no Shop.currency; used {default_currency}, "
+                       f"the currency of {country or '(unknown)'}, the country the locale names"))
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
         agent = {
             "name": values.get("agent_name") or shop.signature_name,
-            "title": values.get("agent_title") or shop.signature_title,
+            "title": values.get("agent_title") or shop.title_for(match.catalogs),
             "email": values.get("agent_email") or shop.support_email,
             "phone": values.get("agent_phone") or shop.support_phone,
         }
-        today = fmt.today(now)
+        try:
+            today = fmt.today(now)
+        except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
+            raise ValueError(f"now={now.isoformat()} is too close to the limits of the calendar") from None
 
         def calendar() -> BusinessCalendar:
             counted = self.calendar_country(match, country)
@@ -475,6 +542,8 @@ class Mailer:
             "locale": match.tag,
             "lang": match.language,
             "dir": fmt.direction,
+            "font_stack": Markup(font_stack(match.language, match.script)),  # our own CSS constant
+            "line_height": line_height(match.language),
             "now": now,
             "today": today,
             "refund_window": refund_window,
@@ -492,16 +561,29 @@ class Mailer:
             subject = "".join(text_template.blocks["subject"](subject_ctx))
             preheader = "".join(text_template.blocks["preheader"](text_template.new_context(text_vars)))
             text = text_template.render(text_vars)
+            subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
+            # <title> and other text-only places of the HTML take the plain subject.
+            html_vars["plain_subject"] = subject
             html = html_template.render(html_vars)
         except KeyError as exc:
-            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id, path=name) from None
+            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id,
+                                path=self.template_path(name)) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", scenario=declared.id, path=exc.filename or name,
-                                lineno=exc.lineno) from None
+            raise TemplateError(exc.message or "syntax error", scenario=declared.id,
+                                path=exc.filename or self.template_path(name), lineno=exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=name) from None
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=where,
+                                lineno=line) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"undefined value: {exc.message}", scenario=declared.id, path=name) from None
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"undefined value: {plain_undefined(exc.message)}", scenario=declared.id,
+                                path=where, lineno=line) from None
+        except TemplateError as exc:
+            if exc.path is not None:
+                raise
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(str(exc), scenario=declared.id, path=where, lineno=line) from None
         except (RenderError, ContextError):
             raise
         except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
@@ -512,11 +594,14 @@ class Mailer:
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
-        subject = _truncate_graphemes(clean_header_text(_BIDI_CONTROLS.sub("", subject)), MAX_SUBJECT)
-        preheader = _ASCII_SPACES.sub(" ", _BIDI_CONTROLS.sub("", preheader)).strip(" ")
-        text = _BIDI_CONTROLS.sub("", text)
+        preheader = _ASCII_SPACES.sub(" ", _plain(preheader)).strip(" ")
+        text = finish_isolates(_BIDI_CONTROLS.sub("", text))
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
+        if self.strict:
+            serious = [f for f in fallbacks if f.kind in STRICT_KINDS]
+            if serious:
+                raise StrictModeError(fallbacks, scenario=declared.id, locale=match.tag)
         if self._inliner is not None:
             html = self._inliner.inline(html)
         return RenderedEmail(
@@ -529,7 +614,38 @@ class Mailer:
             language=match.language,
             direction=fmt.direction,
             fallbacks=tuple(fallbacks),
+            sender=(shop.sender_name or shop.name, shop.support_email),
         )
+
+    def template_path(self, name: str) -> str:
+        """The file that serves template *name*: which layer it comes from.
+
+        >>> Mailer().template_path("scenarios/refund_approved.j2").endswith("scenarios/refund_approved.j2")
+        True
+        """
+        for root in self.template_roots:
+            candidate = root / name
+            if candidate.is_file():
+                return str(candidate)
+        return name
+
+    def validate(self, locales: Iterable[str] | None = None, *, now: datetime | None = None) -> ValidationReport:
+        """Check everything a render needs, before the first customer does.
+
+        Compiles every template of every layer, loads every catalog, and
+        renders every scenario in every locale (*locales*, default
+        ``Shop.locales`` or every locale with a catalog) with its sample data
+        as a strict render would. Returns a report of every problem with file
+        and line; nothing raises (see :mod:`i18nmail.validation`).
+        """
+        from .validation import validate_mailer
+
+        return validate_mailer(self, locales, now=now)
+
+
+def _plain(text: str) -> str:
+    """A header or preview line: no bidi controls and no isolate sentinels."""
+    return strip_sentinels(_BIDI_CONTROLS.sub("", text))
 
 
 def _stat(path: Path) -> os.stat_result | None:

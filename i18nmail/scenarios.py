@@ -13,8 +13,9 @@ Python caller get the same email:
 =========  ===============================================  =====================
 type       accepts                                           becomes
 =========  ===============================================  =====================
-str        one line of text (line breaks become spaces)      ``str``
-text       text, line breaks kept                            ``str``
+str        one line of text (line breaks become spaces);      ``str``
+           an ``int`` becomes its digits
+text       text, line breaks kept; an ``int`` as for str      ``str``
 int        ``int``                                           ``int``
 count      ``int`` >= 0                                      ``int``
 money      ``Decimal``, decimal string, ``int`` minor units  ``Decimal``
@@ -29,6 +30,12 @@ country    ISO 3166 alpha-2 code (``"SA"``, ``"se"``)            ``str`` (upper 
 timezone   IANA zone name                                    ``str``
 items      list of ``{name, quantity, price?}``              ``list[Item]``
 =========  ===============================================  =====================
+
+Sample data is true on the day it is rendered: a ``date`` sample may be
+written ``"today-2"`` or ``"today+14"`` (days) and a ``datetime`` sample
+``"now-15m"``, ``"now-3h"`` or ``"now-1d"``; :meth:`Scenario.sample` turns
+them into real values relative to the render's ``now``, so a preview never
+shows a refund window or deadline that lies before the email's own date.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -48,7 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
-from .formatting import coerce_amount, normalise_currency
+from .formatting import coerce_amount, currency_digits, normalise_currency, utc_now
 from .negotiation import normalise_country
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "Scenario",
     "load_samples",
     "load_scenarios",
+    "resolve_relative",
 ]
 
 SCENARIO_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -66,6 +74,39 @@ MAX_TEXT = 10_000
 MAX_ITEMS = 200
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_RELATIVE = re.compile(r"^(?P<base>today|now)(?:(?P<sign>[+-])(?P<num>\d{1,4})(?P<unit>[dhm]?))?$")
+_UNITS = {"": "days", "d": "days", "h": "hours", "m": "minutes"}
+
+
+def resolve_relative(value: object, kind: str, now: datetime) -> object:
+    """A sample value such as ``"today-2"`` or ``"now-15m"`` as a real ISO value at *now*.
+
+    Anything else is returned unchanged.
+
+    >>> from datetime import UTC
+    >>> now = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    >>> resolve_relative("today-2", "date", now), resolve_relative("now-15m", "datetime", now)
+    ('2026-12-20', '2026-12-22T08:45:00+00:00')
+    """
+    if kind not in ("date", "datetime") or not isinstance(value, str):
+        return value
+    match = _RELATIVE.match(value.strip())
+    if match is None:
+        return value
+    delta = timedelta()
+    if match["num"]:
+        delta = timedelta(**{_UNITS[match["unit"]]: int(match["num"])})
+        if match["sign"] == "-":
+            delta = -delta
+    if kind == "date":
+        if match["unit"] not in (None, "", "d"):
+            raise ValueError(f"a relative date counts days, not {match['unit']!r}: {value!r}")
+        return (now.date() + delta).isoformat()
+    return (now + delta).isoformat()
+_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Characters never accepted in an email field: they change a mailto: link or
+#: are markup (the address is shown in HTML and used in ``mailto:``).
+_MAILTO_UNSAFE = re.compile(r"[,?&<>\"\\%#]")
 
 
 @dataclass(frozen=True)
@@ -105,20 +146,30 @@ class _Conversion:
         self.shop = shop
 
 
-def _line(value: object, conv: _Conversion) -> str:
+def _string(value: object) -> str:
+    """*value* as a plain ``str`` of real Unicode text, or a typed error; an
+    ``int`` (an order number from a database key) becomes its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int.__int__(value))
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError(f"expected text or an integer, got {type(value).__name__}")
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
+    value = str.__str__(value)  # a str subclass is never asked to format itself later
+    if _SURROGATES.search(value):
+        # Not text: it would fail later, in the HTML inliner or the MIME encoder (fuzzing D9).
+        raise ValueError("contains a lone surrogate (not valid Unicode text)")
+    return value
+
+
+def _line(value: object, conv: _Conversion) -> str:
+    value = _string(value)
     value = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", value))
     return unicodedata.normalize("NFC", value).strip()
 
 
 def _text(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"longer than {MAX_TEXT} characters")
+    value = _string(value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _CONTROLS.sub("", value)).strip()
 
@@ -126,6 +177,7 @@ def _text(value: object, conv: _Conversion) -> str:
 def _int(value: object, conv: _Conversion) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an integer, got {type(value).__name__}")
+    value = int.__int__(value)  # an int subclass is normalised, never called later (fuzzing D13)
     if abs(value) > 10**12:
         raise ValueError("integer out of range")
     return value
@@ -139,7 +191,16 @@ def _count(value: object, conv: _Conversion) -> int:
 
 
 def _money(value: object, conv: _Conversion) -> Decimal:
-    return coerce_amount(value, conv.currency)
+    amount = coerce_amount(value, conv.currency)
+    if amount < 0:
+        # "Refund amount: -$129.00" is never what a shop means (fuzzing D13).
+        raise ValueError(f"an amount cannot be negative, got {safe_repr(value, 40)}")
+    digits = currency_digits(conv.currency)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > digits:
+        raise ValueError(f"{amount} has more decimals than {conv.currency} has ({digits}); "
+                         "round it the way your books do before rendering")
+    return amount
 
 
 def _percent(value: object, conv: _Conversion) -> Decimal:
@@ -148,7 +209,12 @@ def _percent(value: object, conv: _Conversion) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
         raise TypeError(f"expected a number, got {type(value).__name__}")
     try:
-        number = Decimal(str(value).strip())
+        if isinstance(value, Decimal):
+            number = Decimal(value)  # an exact copy: a subclass's methods are never called
+        elif isinstance(value, int):
+            number = Decimal(int.__int__(value))
+        else:
+            number = Decimal(str.__str__(value).strip())
     except ArithmeticError:
         raise ValueError(f"not a number: {safe_repr(value, 40)}") from None
     if not number.is_finite() or not 0 <= number <= 100:
@@ -180,7 +246,11 @@ def _datetime(value: object, conv: _Conversion) -> datetime:
             result = None
     if result is None:
         raise ValueError(f"expected an ISO datetime with offset, got {safe_repr(value, 40)}")
-    if result.tzinfo is None or result.utcoffset() is None:
+    try:
+        offset = result.utcoffset()
+    except Exception as exc:  # noqa: BLE001 - a caller's tzinfo may raise anything (fuzzing D13)
+        raise ValueError(f"the datetime's tzinfo failed: {type(exc).__name__}") from None
+    if result.tzinfo is None or offset is None:
         raise ValueError("naive datetime: include a UTC offset or tzinfo")
     return result
 
@@ -189,13 +259,15 @@ _URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\
 
 
 def _url(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str) or len(value) > 2000 or not _URL_RE.match(value.strip()):
+    if not isinstance(value, str) or len(value) > 2000 or not _URL_RE.match(value.strip()) or not value.isascii():
         raise ValueError(f"expected an http(s) URL, got {safe_repr(value, 60)}")
     return value.strip()
 
 
 def _email(value: object, conv: _Conversion) -> str:
-    if not isinstance(value, str) or len(value) > 254 or _LINE_BREAKS.search(value) or "," in value:
+    # "?" and "&" would add fields to a mailto: link ("x?bcc=evil@..."), fuzzing D13.
+    if (not isinstance(value, str) or len(value) > 254 or _LINE_BREAKS.search(value)
+            or _MAILTO_UNSAFE.search(value) or _SURROGATES.search(value)):
         raise ValueError(f"expected one email address, got {safe_repr(value, 60)}")
     try:
         address = Address(addr_spec=value.strip())
@@ -248,7 +320,8 @@ def _items(value: object, conv: _Conversion) -> list[Item]:
             raise TypeError(f"item {index}: expected an object with name and quantity")
         unknown = set(raw) - {"name", "quantity", "price"}
         if unknown:
-            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}")
+            raise ValueError(f"item {index}: unknown keys {sorted(unknown)}; an item has name, "
+                             "quantity (default 1) and price (optional); put other details into the name")
         try:
             name = _line(raw["name"], conv)
             quantity = _count(raw.get("quantity", 1), conv)
@@ -287,9 +360,12 @@ COMMON_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("customer_name", "str", help="the customer's name as they wrote it; greeting falls back to a polite generic form"),
+        Field("customer_given_name", "str", help="the customer's given name; each language's greeting chooses given, family or full name"),
+        Field("customer_family_name", "str", help="the customer's family name (Japanese greets with it, e.g. 佐藤 様)"),
         Field("country", "country", help="the customer's country (ISO 3166, e.g. SA): bank days, time zone and "
               "currency default; else the locale's region, else Shop.country"),
-        Field("currency", "currency", help="ISO 4217 code of the order; default from the customer's country"),
+        Field("currency", "currency", help="ISO 4217 code of the order; default Shop.currency, else the "
+              "customer's country (recorded as a fallback)"),
         Field("timezone", "timezone", help="the customer's IANA time zone; default from the country, then the shop"),
         Field("agent_name", "str", help="the person signing; default Shop.signature_name"),
         Field("agent_title", "str", help="their job title; default Shop.signature_title"),
@@ -311,6 +387,11 @@ class Scenario:
     samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
+    def uses_money(self) -> bool:
+        """Whether any field holds an amount (``money``, or ``items`` with prices)."""
+        return any(f.type in ("money", "items") for f in self.fields.values())
+
+    @property
     def required(self) -> list[str]:
         return sorted(name for name, f in self.fields.items() if f.required)
 
@@ -318,11 +399,17 @@ class Scenario:
     def optional(self) -> list[str]:
         return sorted(name for name, f in self.fields.items() if not f.required)
 
-    def sample(self, locale: str | None = None) -> dict[str, Any]:
+    def sample(self, locale: str | None = None, now: datetime | None = None) -> dict[str, Any]:
         """JSON-ready sample context, with the market's overrides for *locale*.
 
         *locale* is a catalog id or BCP 47 tag (``"ko"``, ``"zh-Hans"``).
+        Relative dates (``"today-2"``, ``"now-15m"``) are resolved at *now*
+        (default: the current time); pass the render's ``now`` so both agree.
         """
+        if now is None:
+            now = utc_now()
+        elif not isinstance(now, datetime) or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime (e.g. datetime.now(timezone.utc))")
         data = dict(self.sample_data)
         if locale:
             key = locale.replace("-", "_")
@@ -331,7 +418,7 @@ class Scenario:
                 if overrides:
                     data.update(overrides.get("common", {}))
                     data.update(overrides.get(self.id, {}))
-        return {k: v for k, v in data.items() if k in self.fields}
+        return {k: resolve_relative(v, self.fields[k].type, now) for k, v in data.items() if k in self.fields}
 
     def describe(self) -> dict[str, Any]:
         """The JSON description of this scenario (CLI ``scenarios --format json``)."""

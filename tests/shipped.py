@@ -17,6 +17,7 @@ MARKETS: dict[str, str] = {
     "pl": "pl-PL",
     "ar": "ar-SA",
     "zh_Hans": "zh-Hans-CN",
+    "en_GB": "en-GB",
 }
 #: The pseudo-locale, rendered with English sample data.
 PSEUDO = ("en", "en-XA")

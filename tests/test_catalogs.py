@@ -55,7 +55,8 @@ SUBJECT = "Refund approved for order %(order)s"
         ("Återbetalning 100% för order %(order)s", "not a valid"),          # B11 stray %
         ("Återbetalning 10 % sur %(order)s", "not a valid"),                # B11 French space
         ("Återbetalning %(order)", "not a valid"),                          # B11 no type
-        ("Order {order.__class__} %(order)s", None),                        # B12 braces stay literal
+        ("Order {order.__class__} %(order)s", "format fields"),             # B12, as check: brace-field
+        ("Order {order} %(order)s", None),                                  # a plain {x} stays literal
         ("<script>alert(1)</script> %(order)s", "HTML tags"),               # B13
         ("Order %(order)s\u202e", "bidi"),                                  # B20
     ],
@@ -67,7 +68,7 @@ def test_broken_translation_falls_back_to_source(tmp_path: Path, bad: str, reaso
     email = render(mailer, "nl")
     assert "Ordernummer" in email.text  # the rest of the catalog still applies
     if reason is None:  # braces are not a placeholder syntax: printed literally, never evaluated
-        assert email.subject == "Order {order.__class__} 10437"
+        assert email.subject == "Order {order} 10437"
         return
     assert email.subject == "Refund approved for order 10437"
     recorded = [f for f in email.fallbacks if f.kind == "message" and f.message == f"subject|{SUBJECT}"]
@@ -143,8 +144,8 @@ def test_broken_catalog_file_is_recorded_and_english_used(tmp_path: Path) -> Non
 
 def test_plural_form_count_mismatch_falls_back_to_source(tmp_path: Path) -> None:
     """A plural entry with too few forms uses the English source, never a wrong form (RELIABILITY.md B15)."""
-    singular = ("Our refund policy covers returns within %(num)s day of purchase, and your request meets it, "
-                "so we are glad to approve your refund.")
+    singular = ("Our refund policy covers returns within %(num)s day of purchase. Your request falls within that "
+                "window, so we're glad to approve your refund.")
     plural = singular.replace("day of", "days of")
     body = (f'msgid "{singular}"\nmsgid_plural "{plural}"\nmsgstr[0] "Inom %(num)s dag"\n\n')
     header = HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);")
@@ -155,8 +156,8 @@ def test_plural_form_count_mismatch_falls_back_to_source(tmp_path: Path) -> None
 
 def test_korean_single_form_plurals(tmp_path: Path) -> None:
     """With nplurals=1; plural=0 the one form is used for every count (RELIABILITY.md B16)."""
-    singular = ("Our refund policy covers returns within %(num)s day of purchase, and your request meets it, "
-                "so we are glad to approve your refund.")
+    singular = ("Our refund policy covers returns within %(num)s day of purchase. Your request falls within that "
+                "window, so we're glad to approve your refund.")
     plural = singular.replace("day of", "days of")
     body = f'msgid "{singular}"\nmsgid_plural "{plural}"\nmsgstr[0] "구매 후 %(num)s일 이내 환불 가능합니다."\n\n'
     write_po(tmp_path, "ko", body, HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=1; plural=0;"))

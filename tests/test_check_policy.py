@@ -4,6 +4,8 @@ optional placeholders (issue 10 item 2) and a shop's folder on top of the built-
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,18 @@ def test_a_shops_folder_is_checked_on_top_of_the_builtin_catalogs(tmp_path: Path
     assert (row.total, row.translated, row.untranslated) == (2, 2, 0)
     [alone] = stats(shop)
     assert alone.untranslated == 1
+    [shown] = json.loads(run("--catalogs", str(shop), "stats", "--format", "json").stdout)
+    assert (shown["translated"], shown["untranslated"]) == (2, 0)
+
+
+def test_check_imports_only_what_checking_needs(tmp_path: Path) -> None:
+    """`i18nmail check FILE` loads no renderer, holidays, langcodes or Jinja (peer-catalogs 9: startup cost)."""
+    path = write_po(tmp_path, "sv", po_text(entry("Order", "Order")))
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom i18nmail.cli import main\n"
+            f"result = CliRunner().invoke(main, ['check', {str(path)!r}])\n"
+            "assert result.exit_code == 0, result.output\n"
+            "heavy = ('holidays', 'langcodes', 'jinja2', 'i18nmail.render', 'i18nmail.businessdays',"
+            " 'i18nmail.negotiation', 'i18nmail.messages')\n"
+            "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -91,6 +91,7 @@ PLANTED: dict[str, tuple[str, str, str, str]] = {
     "bidi": (po_text(GOOD + entry("Pay", "Betala \u202e")), "bidi", "Betala", "error"),
     "duplicate": (po_text(GOOD + entry("Order", "Order")), "duplicate", '"Order"\nmsgstr "Order"', "error"),
     "obsolete": (po_text(GOOD + '#~ msgid "Gone"\n#~ msgstr "Borta"\n'), "obsolete", "#~ msgid", "warning"),
+    "markup": (po_text(GOOD + entry("Read this", "Läs &lt;det här&gt;")), "markup", "Läs &lt;", "error"),
 }
 
 
@@ -650,7 +651,7 @@ def test_rendered_checks_point_at_the_subject_in_a_shop_catalog(tmp_path: Path) 
     """A 70-character subject in a shop's own catalog is reported at its msgstr line there."""
     long = "Vi har tagit emot din förfrågan om ärendet och återkommer snart (%(ticket)s)"
     text = po_text("#: templates/scenarios/support_acknowledgement.j2:5\n"
-                   + entry("We have received your request (ticket %(ticket)s)", long, context="subject",
+                   + entry("We've received your request (ticket %(ticket)s)", long, context="subject",
                            flags="python-format"))
     path = write_po(tmp_path, "sv", text)
     report = check_paths([tmp_path], rendered=True, catalogs=tmp_path)

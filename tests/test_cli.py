@@ -7,10 +7,12 @@ import email.policy
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from i18nmail import Mailer
 from i18nmail.cli import main
 
 NOW = "2026-12-22T09:00:00+00:00"
@@ -49,8 +51,8 @@ def test_render_json_has_all_parts() -> None:
 
 def test_render_context_file_and_stdin_agree(tmp_path: Path) -> None:
     """--context FILE and --context - give the same email as --sample with the same data."""
-    sample = json.loads(run("scenarios", "--format", "json").output)
-    context = {d["id"]: d for d in sample}["refund_status"]["sample"]
+    # The sample's relative dates ("today-1") resolved at the same now as the render.
+    context = Mailer().scenario("refund_status").sample("en", now=datetime.fromisoformat(NOW))
     path = tmp_path / "ctx.json"
     path.write_text(json.dumps(context), "utf-8")
     from_file = run("render", "refund_status", "--locale", "en", "--context", str(path), "--now", NOW)

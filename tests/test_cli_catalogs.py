@@ -283,7 +283,7 @@ def test_check_of_the_catalogs_folder_includes_rendered_checks(tmp_path: Path) -
     catalogs = tmp_path / "catalogs"
     long = "Vi har tagit emot din förfrågan om ärendet och återkommer snart (%(ticket)s)"
     text = po_text('#: templates/scenarios/support_acknowledgement.j2:5\n#, python-format\nmsgctxt "subject"\n'
-                   f'msgid "We have received your request (ticket %(ticket)s)"\nmsgstr "{long}"\n')
+                   f"msgid \"We've received your request (ticket %(ticket)s)\"\nmsgstr \"{long}\"\n")
     path = write_po(catalogs, "sv", text)
     result = run("--catalogs", str(catalogs), "check", "--format", "json")
     doc = json.loads(result.stdout)
@@ -310,11 +310,11 @@ def test_catalog_commands_are_in_the_help() -> None:
 
 def test_writing_commands_refuse_the_installed_package_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In an installed wheel the built-in catalogs belong to the package: update asks for --catalogs."""
-    from i18nmail import render
+    from i18nmail import data
 
-    packaged = Path(render.__file__).resolve().parent / "_data_test_catalogs"
-    monkeypatch.setattr(render, "builtin_catalogs", lambda: packaged)
-    monkeypatch.setattr(render, "builtin_templates", lambda: builtin_templates())
+    packaged = Path(data.__file__).resolve().parent / "_data_test_catalogs"
+    monkeypatch.setattr(data, "builtin_catalogs", lambda: packaged)
+    monkeypatch.setattr(data, "builtin_templates", lambda: builtin_templates())
     result = run("update")
     assert result.exit_code == 2 and "give your own folder with --catalogs DIR" in result.stderr
     assert not packaged.exists()

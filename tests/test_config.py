@@ -47,3 +47,26 @@ def test_missing_pyproject_section_gives_defaults(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text("[project]\nname = 'x'\n", "utf-8")
     assert Shop.from_pyproject(path) == Shop()
+
+
+def test_shop_settings_for_a_real_shop_from_toml() -> None:
+    """currency, locales and a per-language signature title come from plain TOML data, checked."""
+    shop = Shop.from_mapping({"currency": " sek ", "locales": ["sv", "nb"],
+                              "signature_title": {"en": "Customer care", "sv-FI": "Kundtjänst"}})
+    assert shop.currency == "SEK" and shop.locales == ("sv", "nb")
+    assert shop.title_for(["sv_FI", "sv"]) == "Kundtjänst" and shop.title_for(["de"]) == "Customer care"
+    with pytest.raises(TypeError, match="Shop.locales"):
+        Shop(locales="sv")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="single line"):
+        Shop(signature_title="Kund\ntjänst")
+
+
+@pytest.mark.parametrize(("host", "placeholder"), [
+    ("shop.example", True), ("example.com", True), ("www.example.org", True), ("x.invalid", True),
+    ("shop.test", True), ("nordichome.se", False), ("example.com.au", False), ("myexample.com", False),
+])
+def test_placeholder_domains(host: str, placeholder: bool) -> None:
+    """Reserved documentation and test domains are recognised, look-alikes are not (trial A5)."""
+    from i18nmail.config import is_placeholder_domain
+
+    assert is_placeholder_domain(host) is placeholder

@@ -73,8 +73,9 @@ def test_context_currency_still_wins_over_the_country(mailer: Mailer) -> None:
 
 def test_country_sets_the_default_time_zone(mailer: Mailer) -> None:
     """A cancellation at 08:15 UTC reads 9:15 for a Swedish customer and 5:15 (pm) for a Korean one."""
-    sample = mailer.scenario("order_cancelled_by_customer").sample("en")
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    sample = dict(mailer.scenario("order_cancelled_by_customer").sample("en", now=now),
+                  cancelled_at="2026-11-23T08:15:00+00:00")
     se = mailer.render("order_cancelled_by_customer", locale="en", context={**sample, "country": "SE"}, now=now)
     kr = mailer.render("order_cancelled_by_customer", locale="en", context={**sample, "country": "KR"}, now=now)
     assert "9:15" in se.text and "5:15" in kr.text

@@ -64,7 +64,7 @@ def test_golden_emails(catalog: str, tag: str) -> None:
     """
     mailer = Mailer(pseudo=True)
     for scenario in SCENARIOS:
-        email = mailer.render(scenario, locale=tag, context=mailer.scenario(scenario).sample(catalog), now=NOW)
+        email = mailer.render(scenario, locale=tag, context=mailer.scenario(scenario).sample(catalog, now=NOW), now=NOW)
         compare(GOLDEN / tag / f"{scenario}.txt", text_snapshot(email))
         compare(GOLDEN / tag / f"{scenario}.html", email.html, drift_ok=True)
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import unicodedata
 from datetime import UTC, datetime
+from html import unescape as html_unescape
 
 import pytest
 from babel.messages.pofile import read_po
@@ -20,6 +21,16 @@ NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
 CATALOGS = builtin_catalogs()
 TRANSLATED = [c for c in MARKETS if c != "en"]
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def balanced_isolates(line: str) -> bool:
+    depth = 0
+    for ch in line:
+        depth += (ch == FSI) - (ch == PDI)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def test_every_shipped_language_has_a_catalog() -> None:
@@ -81,7 +92,13 @@ def test_every_scenario_renders_without_fallback(mailer: Mailer, catalog: str) -
         assert not cased or not all(c.isupper() for c in cased), f"ALL CAPS subject: {email.subject}"
         for part in (email.subject, email.preheader, email.text, email.html):
             assert "%(" not in part and "{'" not in part
-        assert not BIDI_CONTROLS.search(email.subject + email.text), scenario.id
+        assert not BIDI_CONTROLS.search(email.subject + email.preheader), scenario.id
+        # The text part carries only the renderer's own isolates (FSI ... PDI), in RTL only, balanced.
+        assert not BIDI_CONTROLS.search(email.text.replace(FSI, "").replace(PDI, "")), scenario.id
+        if catalog != "ar":
+            assert FSI not in email.text and PDI not in email.text
+        for line in email.text.split("\n"):
+            assert balanced_isolates(line), (scenario.id, line)
         expected_dir = "rtl" if catalog == "ar" else "ltr"
         assert f'<html lang="{tag}" dir="{expected_dir}">' in email.html
 
@@ -109,3 +126,92 @@ def test_plural_forms_follow_cldr(mailer: Mailer, catalog: str) -> None:
     # Polish "dni" is the same for few and many; Arabic has more categories than wordings here.
     expected = {"pl": 2, "ar": 3, "ko": 1, "sv": 2}[catalog]
     assert distinct >= expected, seen
+
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+@pytest.mark.parametrize("catalog", list(MARKETS))
+def test_html_title_is_the_plain_subject(mailer: Mailer, catalog: str) -> None:
+    """The <title> of every email is the plain subject: no <bdi>, no escaped markup (Arabic AL1)."""
+    for scenario in mailer.scenarios():
+        email = mailer.render(scenario.id, locale=MARKETS[catalog], context=scenario.sample(catalog, now=NOW), now=NOW)
+        [title] = TITLE.findall(email.html)
+        assert "<" not in title and "&lt;" not in title and "bdi" not in title, (scenario.id, title)
+        assert html_unescape(title) == email.subject
+
+
+def test_arabic_text_part_isolates_values(mailer: Mailer) -> None:
+    """In the Arabic text part every value sits in FSI...PDI, so a name ending in Latin keeps its place (A1)."""
+    scenario = mailer.scenario("order_cancelled_out_of_stock")
+    sample = scenario.sample("ar", now=NOW)
+    email = mailer.render(scenario.id, locale="ar-SA", context=sample, now=NOW)
+    assert f"{FSI}{sample['order_number']}{PDI}" in email.text
+    item = sample["items"][0]["name"]
+    assert item.endswith("M") and f"- {FSI}{item}{PDI} — " in email.text
+    assert FSI not in email.subject + email.preheader
+
+
+def test_bidi_controls_from_customer_data_are_removed_before_isolating(mailer: Mailer) -> None:
+    """An RLO or stray isolate in a customer value never reaches the Arabic text part; ours stay balanced."""
+    scenario = mailer.scenario("refund_approved")
+    sample = dict(scenario.sample("ar", now=NOW), customer_given_name="\u202eسارة\u2069\u2068",
+                  order_number="\ue0011043\ue0007")
+    email = mailer.render(scenario.id, locale="ar-SA", context=sample, now=NOW)
+    assert "\u202e" not in email.text and "\ue000" not in email.text and "\ue001" not in email.text
+    assert email.text.startswith("مرحبًا سارة،")
+    assert f"{FSI}10437{PDI}" in email.text
+    assert all(balanced_isolates(line) for line in email.text.split("\n"))
+
+
+def first_strong_outside_isolates(line: str) -> str | None:
+    depth = 0
+    for ch in line:
+        depth += (ch == FSI) - (ch == PDI)
+        if depth == 0 and unicodedata.bidirectional(ch) in ("L", "R", "AL"):
+            return unicodedata.bidirectional(ch)
+    return None
+
+
+def test_arabic_lines_with_isolated_values_read_right_to_left(mailer: Mailer) -> None:
+    """Every Arabic text line holding an isolated value starts right-to-left outside the isolates."""
+    for scenario in mailer.scenarios():
+        email = mailer.render(scenario.id, locale="ar-SA", context=scenario.sample("ar", now=NOW), now=NOW)
+        for line in email.text.split("\n"):
+            if FSI in line:
+                assert first_strong_outside_isolates(line) in ("R", "AL"), (scenario.id, line)
+
+
+def test_arabic_digits_are_latin_by_explicit_choice(mailer: Mailer) -> None:
+    """Arabic emails write amounts, counts and dates in Latin digits (typography.NUMBERING_SYSTEMS)."""
+    from i18nmail.typography import NUMBERING_SYSTEMS
+
+    assert NUMBERING_SYSTEMS["ar"] == "latn"
+    for scenario in mailer.scenarios():
+        email = mailer.render(scenario.id, locale="ar-SA", context=scenario.sample("ar", now=NOW), now=NOW)
+        assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", email.text + email.html), scenario.id
+
+
+@pytest.mark.parametrize(("catalog", "own", "foreign"), [
+    ("ja", '"Noto Sans CJK JP"', "CJK KR"),
+    ("zh_Hans", '"Noto Sans CJK SC"', "CJK KR"),
+    ("ko", '"Noto Sans CJK KR"', "CJK JP"),
+    ("ar", '"Noto Sans Arabic"', "CJK"),
+    ("sv", "Arial", "CJK"),
+])
+def test_each_script_names_its_own_fonts(mailer: Mailer, catalog: str, own: str, foreign: str) -> None:
+    """The CSS font stack names the script's own fonts and never another script's CJK face (JL3, ZL3)."""
+    email = mailer.render("refund_approved", locale=MARKETS[catalog],
+                          context=mailer.scenario("refund_approved").sample(catalog, now=NOW), now=NOW)
+    assert own in email.html and foreign not in email.html
+
+
+def test_en_gb_is_british() -> None:
+    """The en_GB catalog is complete British English: centre, apologise, cancelled, working days."""
+    with (CATALOGS / "en_GB" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    text = " ".join(m.string if isinstance(m.string, str) else " ".join(m.string) for m in catalog if m.id)
+    for british in ("help centre", "apologise", "cancelled", "working day", "straight away"):
+        assert british in text
+    for american in ("help center", "apologize", "canceled", "business day"):
+        assert american not in text

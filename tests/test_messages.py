@@ -7,6 +7,7 @@ import gettext
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -497,14 +498,14 @@ def test_previous_msgid_survives_later_merges_until_the_entry_is_reviewed(projec
 def test_update_writes_long_previous_msgids_that_msgfmt_accepts(templates_copy: Path, catalogs_copy: Path) -> None:
     """A long reworded plural message gets a GNU-style multi-line #| block that msgfmt and update read back."""
     path = templates_copy / "scenarios" / "refund_denied.j2"
-    path.write_text(path.read_text("utf-8").replace("accepts items in like-new", "accepts returned items in like-new"),
+    path.write_text(path.read_text("utf-8").replace("we accept returns of items in like-new", "we accept returned items in like-new"),
                     "utf-8")
     messages.extract(templates_copy, catalogs_copy)
     [result] = messages.update(catalogs_copy, ["sv"])
     assert len(result.fuzzy) == 1
     po = catalogs_copy / "sv" / "LC_MESSAGES" / "messages.po"
     text = po.read_text("utf-8")
-    assert '#| msgid ""\n#| "Our refund policy accepts items in like-new condition within' in text
+    assert '#| msgid ""\n#| "Under our refund policy, we accept returns of items in like-new condition' in text
     assert '#| msgid_plural ""\n' in text
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is required (make test installs it)"
@@ -514,3 +515,23 @@ def test_update_writes_long_previous_msgids_that_msgfmt_accepts(templates_copy: 
                            check=False)
     assert check.returncode == 0, check.stderr
     assert messages.update(catalogs_copy, ["sv"])[0].changed is False
+
+
+def test_compiled_mo_holds_what_msgfmt_writes(tmp_path: Path) -> None:
+    """compile's .mo (written from the strict reading) loads to the same translations as msgfmt's."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext's msgfmt is required (make test installs it)"
+    body = SV + ('\nmsgctxt "button"\nmsgid "Order"\nmsgstr "Beställ"\n\n'
+                 '#, fuzzy\nmsgid "Draft"\nmsgstr "Utkast"\n')
+    po = write_po(tmp_path, "sv", po_text(body))
+    [result] = messages.compile(tmp_path)
+    assert result.ok, result.problems
+    theirs = tmp_path / "msgfmt.mo"
+    subprocess.run([msgfmt, "-o", str(theirs), str(po)], check=True)
+
+    def catalog(path: Path) -> dict[object, str]:
+        with path.open("rb") as fh:
+            loaded: dict[object, str] = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+        return {k: v for k, v in loaded.items() if k != ""}
+
+    assert catalog(po.with_suffix(".mo")) == catalog(theirs)

@@ -138,3 +138,34 @@ def test_no_file_is_opened_for_a_hostile_locale(mailer, now) -> None:  # type: i
     recorded = list(opened)
     opened.clear()
     assert not [p for p in recorded if "passwd" in p or "/etc/x" in p or ".." in p or "%2e" in p]
+
+
+@pytest.mark.parametrize(("requested", "catalogs", "babel_id", "country"), [
+    ("en-GB", ("en_GB",), "en_GB", "GB"),
+    ("en-AU", ("en_GB",), "en_AU", "AU"),
+    ("en-IE", ("en_GB",), "en_IE", "IE"),
+    ("en-NZ", ("en_GB",), "en_NZ", "NZ"),
+    ("en-ZA", ("en_GB",), "en_ZA", "ZA"),
+    ("en-US", (), "en_US", "US"),
+    ("en", (), "en", "US"),
+])
+def test_commonwealth_english_reads_the_en_gb_catalog(requested: str, catalogs: tuple[str, ...], babel_id: str,
+                                                      country: str) -> None:
+    """GB, IE, AU, NZ and other CLDR en_001 regions get British text, with their own dates and country."""
+    match = negotiate(requested, available=AVAILABLE | {"en_GB"}, default="en")
+    assert (match.catalogs, match.babel_id, match.country) == (catalogs, babel_id, country)
+    assert match.fallbacks == ()
+
+
+def test_en_au_renders_british_text_with_australian_dates(mailer: object) -> None:
+    """An en-AU customer reads the en_GB catalog (no fallback) with dates in day-month order."""
+    from datetime import UTC, datetime
+
+    from i18nmail import Mailer
+
+    assert isinstance(mailer, Mailer)
+    now = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    email = mailer.render("refund_status", locale="en-AU", context=mailer.scenario("refund_status").sample("en_GB", now=now),
+                          now=now)
+    assert email.fallbacks == ()
+    assert "working days" in email.text and "21 December 2026" in email.text

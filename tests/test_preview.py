@@ -27,7 +27,7 @@ from i18nmail.preview import EMAIL_CSP, PreviewServer, serve
 
 #: Emails are rendered as of this moment, so pages are reproducible.
 NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
-FOOTER = "You are receiving this email because of an order or request with %(shop)s."
+FOOTER = "You're receiving this email because you placed an order with or contacted %(shop)s."
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 
 

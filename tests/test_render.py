@@ -56,7 +56,7 @@ def test_scenario_renders_a_complete_english_email(mailer: Mailer, scenario: str
     assert 0 < len(email.subject) <= 60
     assert email.subject == email.subject.strip() and not email.subject.isupper()
     assert email.preheader
-    assert email.text.startswith(f"Hi {sample['customer_name']},")
+    assert email.text.startswith(f"Hi {sample['customer_given_name']},")
     assert sample.get("agent_name", "Alex Morgan") in email.text
     assert "support@shop.example" in email.text
     assert email.fallbacks == ()
@@ -101,7 +101,7 @@ def test_pseudo_locale_leaves_no_hard_coded_english(mailer: Mailer, scenario: st
 def test_greeting_falls_back_politely_without_a_name(mailer: Mailer) -> None:
     """Without a customer name the greeting is a polite 'Hello,'."""
     sample = mailer.scenario("refund_status").sample("en")
-    del sample["customer_name"]
+    del sample["customer_given_name"], sample["customer_family_name"]
     email = mailer.render("refund_status", locale="en", context=sample, now=NOW)
     assert email.text.startswith("Hello,\n")
 
@@ -180,7 +180,7 @@ def test_customer_html_is_escaped_once_in_html_and_raw_in_text(mailer: Mailer) -
     """HTML in customer values is escaped in the HTML part and left raw in text and subject."""
     sample = mailer.scenario("refund_approved").sample("en")
     sample["product_name"] = '<script>alert(1)</script> & "><img src=x onerror=alert(1)>'
-    sample["customer_name"] = "Tom & <b>Jerry</b>"
+    sample["customer_given_name"] = "Tom & <b>Jerry</b>"
     sample["order_number"] = "<i>10437</i>"
     email = mailer.render("refund_approved", locale="en", context=sample, now=NOW)
     assert "<script>alert(1)</script>" in email.text
@@ -207,7 +207,7 @@ def test_only_web_urls_are_accepted(mailer: Mailer, url: str) -> None:
 def test_long_and_unusual_names(mailer: Mailer) -> None:
     """Very long names, emoji, an RLO prefix and Arabic text render without breaking the layout."""
     sample = mailer.scenario("refund_approved").sample("en")
-    sample["customer_name"] = "\u202eAlice 👩‍👩‍👧 مريم " + "x" * 5000
+    sample["customer_given_name"] = "\u202eAlice 👩‍👩‍👧 مريم " + "x" * 5000
     sample["product_name"] = "\u202eRLO product"
     email = mailer.render("refund_approved", locale="en", context=sample, now=NOW)
     assert "<bdi>" in email.html
