@@ -311,3 +311,19 @@ def test_a_dead_render_worker_is_raised_and_nothing_is_claimed(mailer: Mailer) -
     with pytest.raises(BrokenProcessPool):
         outbox.send_many(make_events(mailer, 10), workers=2)
     assert journal.counts() == {}
+
+
+def test_worker_recipe_pickles_and_rebuilds_the_same_mailer(templates_copy: Path, catalogs_copy: Path) -> None:
+    """The recipe a render worker gets survives pickling and rebuilds the shop, layers and modes."""
+    import pickle
+
+    from i18nmail.delivery.workers import MailerRecipe
+
+    shop = Shop(name="Nordic Home", support_email="help@nordichome.example",
+                signature_title={"en": "Customer care", "sv": "Kundtjänst"})
+    mailer = Mailer(shop, templates=[templates_copy], catalogs=[catalogs_copy], inline_css=False)
+    rebuilt = pickle.loads(pickle.dumps(MailerRecipe.of(mailer)))()
+    assert rebuilt.shop == shop
+    assert rebuilt.template_roots == mailer.template_roots
+    assert rebuilt.catalog_roots == mailer.catalog_roots
+    assert (rebuilt.pseudo, rebuilt.strict) == (mailer.pseudo, mailer.strict)
