@@ -19,11 +19,18 @@ TOOLS  := .venv-tools
 
 # Debian packages the test suite needs: Chromium for the browser tests, fonts
 # for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`,
-# openssl for the certificate of the STARTTLS/smtps delivery tests.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl
-SYSTEM_COMMANDS := chromium msgfmt openssl
+# openssl for the certificate of the STARTTLS/smtps delivery tests,
+# redis-server for the Celery tests (broker and journal; the tests start it).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl redis-server
+SYSTEM_COMMANDS := chromium msgfmt openssl redis-server
 
-.PHONY: demo test test-latest venv venv-latest lock system-deps bench review check lint clean
+# The oldest Django that pyproject.toml allows; `make test` runs the Django
+# tests on it too, from a --target folder beside the venv (the newest comes
+# with the venv itself).
+DJANGO_OLDEST := $(shell sed -n 's/.*"django>=\([0-9.]*\)".*/\1/p' pyproject.toml | head -1)
+DJANGO_OLDEST_DIR := $(VENV)/django-$(DJANGO_OLDEST)
+
+.PHONY: demo test test-django-oldest test-latest venv venv-latest lock system-deps bench review check lint clean
 
 demo: venv
 	$(BIN)/i18nmail render order_cancelled_out_of_stock --sample --locale en --format text
@@ -35,6 +42,14 @@ demo: venv
 
 test: venv system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-django-oldest
+
+test-django-oldest: venv
+	@test -d $(DJANGO_OLDEST_DIR)/django || $(BIN)/python -m pip install --quiet --no-deps \
+	  --target $(DJANGO_OLDEST_DIR) 'django==$(DJANGO_OLDEST).*'
+	@PYTHONPATH=$(DJANGO_OLDEST_DIR) $(BIN)/python -c 'import django; print("Django", django.get_version())'
+	PYTHONPATH=$(DJANGO_OLDEST_DIR) $(BIN)/python -m pytest -p no:cacheprovider -q \
+	  tests/test_django.py tests/test_django_quickstart.py
 
 # The whole suite against the newest releases. Golden HTML differences are
 # printed as a drift report instead of failing; the golden text of every email
@@ -84,7 +99,8 @@ system-deps:
 	else \
 	  echo "make test needs these system packages (missing:$$missing):" >&2; \
 	  echo "    sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
-	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt; openssl makes a test certificate.)" >&2; \
+	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt;" >&2; \
+	  echo " openssl makes the delivery tests' certificate; redis-server is the broker and journal of the Celery tests, started by the tests themselves.)" >&2; \
 	  exit 1; \
 	fi
 

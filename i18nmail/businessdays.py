@@ -50,14 +50,16 @@ import threading
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
+from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import holidays
 
 from .closures import Market, market, target_closures
 from .exceptions import HolidayDataUnavailable
 from .negotiation import primary_zone
+
+if TYPE_CHECKING:
+    import holidays
 
 __all__ = [
     "COUNTRY_DATA_YEARS",
@@ -104,6 +106,13 @@ class _Tables(NamedTuple):
 _EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset(), frozenset())
 
 
+def _holidays() -> ModuleType:
+    """The holidays package, imported on first use (it is slow to import)."""
+    import holidays
+
+    return holidays
+
+
 def _between(days: tuple[date, ...], first: date, last: date) -> int:
     """How many of the sorted *days* lie in ``(first, last]``."""
     return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
@@ -111,7 +120,7 @@ def _between(days: tuple[date, ...], first: date, last: date) -> int:
 
 def _weekend_varies(table: holidays.HolidayBase) -> bool:
     """Whether the country's weekend depends on the date (holidays overrides it)."""
-    base = getattr(holidays.HolidayBase, "_get_weekend", None)
+    base = getattr(_holidays().HolidayBase, "_get_weekend", None)
     own = getattr(type(table), "_get_weekend", None)
     return base is None or own is None or own is not base
 
@@ -129,7 +138,12 @@ def supported_countries() -> list[str]:
     >>> {"SE", "KR", "NO", "FI"} <= set(supported_countries())
     True
     """
-    return sorted(holidays.list_supported_countries())
+    holidays = _holidays()
+    # The registry lists the codes without importing every country's module
+    # (list_supported_countries imports all 200 of them to read subdivisions).
+    loader = getattr(getattr(holidays, "registry", None), "EntityLoader", None)
+    codes = loader.get_country_codes() if loader is not None else holidays.list_supported_countries()
+    return sorted(str(code) for code in codes)
 
 
 def _country_zone(country: str) -> tzinfo:
@@ -169,7 +183,7 @@ class BusinessCalendar:
         if subdivision is None and found is not None:
             subdivision = found.subdivision
         try:
-            probe = holidays.country_holidays(country, subdiv=subdivision, years=())
+            probe = _holidays().country_holidays(country, subdiv=subdivision, years=())
         except NotImplementedError:
             raise ValueError(
                 f"no holiday calendar for country {country!r}; "
@@ -239,7 +253,7 @@ class BusinessCalendar:
             extra.append(day)
         self.closures = tuple(sorted(set(extra)))
         try:  # countries with Islamic holidays can label the estimated ones
-            holidays.country_holidays(country, subdiv=subdivision, years=(), islamic_show_estimated=True)
+            _holidays().country_holidays(country, subdiv=subdivision, years=(), islamic_show_estimated=True)
             self._islamic = True
         except (ValueError, TypeError):
             self._islamic = False
@@ -307,11 +321,11 @@ class BusinessCalendar:
         """
         if not self._islamic or (self.market is not None and year in self.market.replace_years):
             return False
-        flagged = holidays.country_holidays(
+        flagged = _holidays().country_holidays(
             self.country, subdiv=self.subdivision, years=year, categories=self.categories,
             islamic_show_estimated=True,
         )
-        plain = holidays.country_holidays(
+        plain = _holidays().country_holidays(
             self.country, subdiv=self.subdivision, years=year, categories=self.categories,
             islamic_show_estimated=False,
         )
@@ -327,7 +341,7 @@ class BusinessCalendar:
         own closures, the TARGET closing days for euro-area countries and the
         shop's closures.
         """
-        table = holidays.country_holidays(
+        table = _holidays().country_holidays(
             self.country, subdiv=self.subdivision, years=year, categories=self.categories
         )
         found = self.market
@@ -336,7 +350,7 @@ class BusinessCalendar:
         if found is not None and found.open_observed and names:
             # Substitute ("observed") days that the country's banks do not take:
             # the Federal Reserve opens on the Friday before a Saturday holiday.
-            plain = holidays.country_holidays(
+            plain = _holidays().country_holidays(
                 self.country, subdiv=self.subdivision, years=year,
                 categories=self.categories, observed=False,
             )

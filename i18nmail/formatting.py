@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import babel
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.numbers import NumberPattern
 
 from .datepatterns import DatePatterns, patterns_for
 from .typography import numbering_system
@@ -151,6 +152,11 @@ class Formatter:
         #: The project's own date patterns for this language (None: CLDR's).
         self.patterns: DatePatterns | None = patterns_for(locale.language, locale.territory,
                                                           locale.script)
+        # CLDR's number patterns, resolved once here and applied per value (the
+        # same NumberPattern objects babel.numbers.format_* would look up per call).
+        self._decimal_pattern: NumberPattern = locale.decimal_formats[None]
+        self._percent_pattern: NumberPattern = locale.percent_formats[None]
+        self._money_patterns: dict[str, tuple[NumberPattern, Decimal]] = {}
 
     @classmethod
     def get(cls, locale: str, tz: str | ZoneInfo, currency: str) -> Formatter:
@@ -166,28 +172,38 @@ class Formatter:
         """Format an amount of *currency* (default: this formatter's)."""
         code = normalise_currency(currency) if currency is not None else self.currency
         value = coerce_amount(amount, code)
-        digits = currency_digits(code)
+        found = self._money_patterns.get(code)
+        if found is None:
+            found = self._money_pattern(code)
+        pattern, quantum = found
         with decimal.localcontext(_MONEY_CONTEXT):
-            value = value.quantize(Decimal(1).scaleb(-digits))
+            value = value.quantize(quantum)
             if value.is_zero():
                 value = abs(value)
-            pattern = CURRENCY_PATTERNS.get((self.locale.language, code))
-            text = babel_numbers.format_currency(value, code, format=pattern, locale=self.locale,
-                                                 currency_digits=True, numbering_system=self.numbering)
+            text = pattern.apply(value, self.locale, currency=code, currency_digits=True,
+                                 numbering_system=self.numbering)
         return self._clean(text)
+
+    def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal]:
+        """The currency pattern and rounding quantum for *code*, resolved once."""
+        own = CURRENCY_PATTERNS.get((self.locale.language, code))
+        pattern = babel_numbers.parse_pattern(own) if own else self.locale.currency_formats["standard"]
+        found = (pattern, Decimal(1).scaleb(-currency_digits(code)))
+        self._money_patterns[code] = found  # a benign race: both threads store equal values
+        return found
 
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
-            return self._clean(babel_numbers.format_decimal(value, locale=self.locale,
-                                                            numbering_system=self.numbering))
+            return self._clean(self._decimal_pattern.apply(value, self.locale,
+                                                           numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
-            return self._clean(babel_numbers.format_percent(fraction, locale=self.locale,
-                                                            numbering_system=self.numbering))
+            return self._clean(self._percent_pattern.apply(fraction, self.locale,
+                                                           numbering_system=self.numbering))
 
     def date(self, value: _Date | _DateTime, format: str = "long") -> str:
         """Format a date (a datetime is first moved to the customer's zone)."""

@@ -33,12 +33,17 @@ from email.headerregistry import (
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import idna
 
 from .exceptions import safe_repr
 from .negotiation import Fallback
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .django.mail import I18nEmailMessage
 
 __all__ = ["RenderedEmail", "make_address"]
 
@@ -289,6 +294,26 @@ class RenderedEmail:
         for part in msg.iter_parts():
             part["Content-Language"] = self.locale
         return msg
+
+    def to_django(
+        self,
+        *,
+        to: AddressLike | Sequence[AddressLike],
+        from_email: AddressLike | None = None,
+        **kwargs: Any,
+    ) -> I18nEmailMessage:
+        """Build a Django ``EmailMultiAlternatives`` (needs ``i18nmail[django]``).
+
+        Text body with the HTML as its alternative, ``Content-Language`` on the
+        message and each part, a cleanly encoded subject. ``to`` (and ``cc``,
+        ``bcc``, ``reply_to``) take one address or a list; ``from_email``
+        defaults to Django's ``DEFAULT_FROM_EMAIL``; other keyword arguments
+        go to Django (``headers``, ``connection``, ``attachments``). Send it
+        with ``.send()`` through the configured ``EMAIL_BACKEND``.
+        """
+        from .django.mail import build_message
+
+        return build_message(self, to=to, from_email=from_email, **kwargs)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (CLI ``render --format json``)."""

@@ -26,13 +26,17 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import babel
 import babel.localedata
-import langcodes
 from babel.core import get_global
 
 from .exceptions import safe_repr
+from .likely import likely_script, likely_territory, simple_tag
+
+if TYPE_CHECKING:
+    import langcodes
 
 __all__ = [
     "MAX_HEADER_LENGTH",
@@ -133,6 +137,12 @@ def parse_tag(value: object) -> langcodes.Language | None:
     >>> parse_tag("de\\x00") is None, parse_tag(b"de") is None, parse_tag("x" * 10_000) is None
     (True, True, True)
     """
+    clean = _clean_tag(value)
+    return None if clean is None else _parse_clean(clean)
+
+
+def _clean_tag(value: object) -> str | None:
+    """The lower-case, hyphenated form of a well-formed locale string, else ``None``."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -144,11 +154,13 @@ def parse_tag(value: object) -> langcodes.Language | None:
     text = posix.group(1)
     if text.upper() in {"C", "POSIX"} or not _TAG_RE.fullmatch(text):
         return None
-    return _parse_clean(text.replace("_", "-").lower())
+    return text.replace("_", "-").lower()
 
 
 @lru_cache(maxsize=1024)
 def _parse_clean(tag: str) -> langcodes.Language | None:
+    import langcodes  # imported on first use: its data tables are slow to load
+
     try:
         lang = langcodes.Language.get(tag, normalize=True)
     except (langcodes.tag_parser.LanguageTagError, ValueError, KeyError):
@@ -228,6 +240,8 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
     the bare language: ``zh-TW`` (Traditional) must not get ``zh`` text when
     ``zh`` is Simplified (RELIABILITY.md A4).
     """
+    import langcodes
+
     language = LANGUAGE_ALIASES.get(lang.language or "", lang.language or "")
     region = lang.territory
     maximized = langcodes.Language.get(language).maximize()
@@ -237,6 +251,10 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
         if region
         else default_script
     )
+    return language, script, region, _names(language, script, region, default_script)
+
+
+def _names(language: str, script: str | None, region: str | None, default_script: str | None) -> list[str]:
     names: list[str] = []
     if script and region:
         names.append(f"{language}_{script}_{region}")
@@ -248,7 +266,7 @@ def _candidates(lang: langcodes.Language) -> tuple[str, str | None, str | None, 
         names.append(f"{language}_{script}")
     if script is None or script == default_script:
         names.append(language)
-    return language, script, region, names
+    return names
 
 
 #: The catalog that serves a CLDR regional parent locale. CLDR makes
@@ -284,19 +302,38 @@ def _babel_id(language: str, script: str | None, region: str | None) -> str:
 
 @lru_cache(maxsize=1024)
 def _match_one(tag: str, available: frozenset[str]) -> LocaleMatch | None:
-    lang = parse_tag(tag)
-    if lang is None:
+    clean = _clean_tag(tag)
+    if clean is None:
         return None
-    language, script, region, names = _candidates(lang)
+    quick = simple_tag(clean)  # "sv", "sv-FI": CLDR's likely subtags, without langcodes
+    tag_script: str | None = None
+    if quick is not None:
+        language, region = quick
+        default_script = likely_script(language, None)
+        script = likely_script(language, region) if region else default_script
+        names = _names(language, script, region, default_script)
+    else:
+        lang = _parse_clean(clean)
+        if lang is None:
+            return None
+        tag_script = lang.script
+        language, script, region, names = _candidates(lang)
     chain = tuple(name for name in names if name in available)
     if not chain and language != "en":
         return None
     if not babel.localedata.exists(language):
         return None
-    country = region or (langcodes.Language.get(language).maximize().territory or "US")
+    if region:
+        country = region
+    elif quick is not None:
+        country = likely_territory(language) or "US"
+    else:
+        import langcodes
+
+        country = langcodes.Language.get(language).maximize().territory or "US"
     parts = [language]
-    if lang.script:
-        parts.append(lang.script)
+    if tag_script:
+        parts.append(tag_script)
     if region:
         parts.append(region)
     return LocaleMatch(

@@ -43,6 +43,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .businessdays import BusinessCalendar, Window
+from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
@@ -56,6 +57,7 @@ from .exceptions import (
 )
 from .folders import STRICT_KINDS, Folders, layer_roots, plain_undefined, template_frame
 from .formatting import Formatter, utc_now
+from .memo import PerRender
 from .message import RenderedEmail, clean_header_text
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
@@ -192,6 +194,7 @@ def _make_env(loader: jinja2.BaseLoader, *, autoescape: bool, auto_reload: bool)
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(f"i18nmail render env 1; autoescape={autoescape}"),
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     # Set once at start-up; translations are found per render through the context.
@@ -472,7 +475,7 @@ class Mailer:
         default_currency = self.shop.currency or _territory_currency(country, now.date())
         values = declared.convert(context, self.shop, default_currency)
         tz = self._timezone(values, country)
-        fmt = Formatter.get(match.babel_id, tz, values["currency"])
+        fmt = PerRender(Formatter.get(match.babel_id, tz, values["currency"]))  # each value once
         translator, problems = self._translator(match)
         fallbacks: list[Fallback] = list(match.fallbacks) + problems
         if guessed is not None:
@@ -557,10 +560,7 @@ class Mailer:
                          "components": "components/text.j2", "channel": "text"}
             html_vars = {**base, _STATE: html_state, "layout": "layouts/email.html.j2",
                          "components": "components/html.j2", "channel": "html"}
-            subject_ctx = text_template.new_context(text_vars)
-            subject = "".join(text_template.blocks["subject"](subject_ctx))
-            preheader = "".join(text_template.blocks["preheader"](text_template.new_context(text_vars)))
-            text = text_template.render(text_vars)
+            subject, preheader, text = _text_pass(text_template, text_vars)
             subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
             # <title> and other text-only places of the HTML take the plain subject.
             html_vars["plain_subject"] = subject
@@ -641,6 +641,22 @@ class Mailer:
         from .validation import validate_mailer
 
         return validate_mailer(self, locales, now=now)
+
+
+def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, preheader and plain text from one context (one pass over the
+    values instead of three), in the order the fallbacks have always been
+    recorded: subject, preheader, then the body."""
+    ctx = template.new_context(variables)
+    subject_block = template.blocks["subject"]
+    preheader_block = template.blocks["preheader"]
+    try:
+        subject = "".join(subject_block(ctx))
+        preheader = "".join(preheader_block(ctx))
+        text = "".join(template.root_render_func(ctx))
+    except Exception:  # noqa: BLE001 - handle_exception re-raises it
+        template.environment.handle_exception()  # Jinja's own traceback rewriting, as render() does
+    return subject, preheader, text
 
 
 def _plain(text: str) -> str:

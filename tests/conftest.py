@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import golden_drift
 import pytest
+from engine import RedisServer
+
+pytest.register_assert_rewrite("i18nmail.testing")
 
 from i18nmail import Mailer
 from i18nmail.render import builtin_catalogs, builtin_templates
+from i18nmail.testing import FIXED_NOW
+
+#: The fixtures shops get from i18nmail.testing (i18nmail_now, i18nmail_layer, ...).
+pytest_plugins = ["i18nmail.testing"]
 
 #: The fixed "now" of rendered tests and golden files.
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+NOW = FIXED_NOW
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,6 +50,13 @@ def templates_copy(tmp_path: Path) -> Path:
     target = tmp_path / "templates"
     shutil.copytree(builtin_templates(), target)
     return target
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port for the whole session (flush it before use)."""
+    with tempfile.TemporaryDirectory(prefix="i18nmail-redis-") as folder, RedisServer(Path(folder)) as server:
+        yield server
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

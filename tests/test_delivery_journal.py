@@ -187,8 +187,8 @@ def test_open_journal_paths_urls_and_objects(tmp_path: Path) -> None:
         assert open_journal("test://anything") is journal
     finally:
         del JOURNAL_SCHEMES["test"]
-    with pytest.raises(ValueError, match="unknown journal scheme 'redis'"):
-        open_journal("redis://localhost/0")
+    with pytest.raises(ValueError, match="unknown journal scheme 'mongo'"):
+        open_journal("mongo://localhost/0")
 
 
 def test_sqlite_journal_satisfies_the_protocol() -> None:

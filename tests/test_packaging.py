@@ -36,6 +36,9 @@ def test_wheel_ships_templates_and_catalogs_and_renders(tmp_path: Path) -> None:
     assert "i18nmail/_data/catalogs/sv/LC_MESSAGES/messages.po" in names
     assert "i18nmail/bank_calendars/DE.toml" in names and "i18nmail/bank_calendars/TARGET.toml" in names
     assert not [n for n in names if n.endswith(".mo")]
+    integrations = {"i18nmail/testing.py", "i18nmail/celery.py", "i18nmail/django/apps.py",
+                    "i18nmail/django/checks.py", "i18nmail/delivery/redis_journal.py"}
+    assert integrations <= set(names), sorted(integrations - set(names))
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -6,7 +6,7 @@ import html.parser
 import json
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -16,8 +16,9 @@ import pytest
 
 from i18nmail import ContextError, Mailer, Shop, TemplateError, UnknownScenarioError
 from i18nmail.render import builtin_templates
+from i18nmail.testing import FIXED_NOW, assert_no_fallbacks
 
-NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+NOW = FIXED_NOW
 
 SCENARIOS = sorted(p.stem for p in (builtin_templates() / "scenarios").glob("*.toml"))
 DESIGN_IDS = {
@@ -59,7 +60,7 @@ def test_scenario_renders_a_complete_english_email(mailer: Mailer, scenario: str
     assert email.text.startswith(f"Hi {sample['customer_given_name']},")
     assert sample.get("agent_name", "Alex Morgan") in email.text
     assert "support@shop.example" in email.text
-    assert email.fallbacks == ()
+    assert_no_fallbacks(email)
     parsed = tags(email.html)
     assert parsed[0][0] == "html" and parsed[0][1] == {"lang": "en-US", "dir": "ltr"}
     assert any(tag == "table" and attrs.get("role") == "presentation" for tag, attrs in parsed)

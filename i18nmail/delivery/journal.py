@@ -350,10 +350,19 @@ class Journal:
             self._db.close()
 
 
+def _redis_journal(url: str) -> JournalBackend:
+    """``redis://`` and ``rediss://``: the journal shared by workers on several machines."""
+    from .redis_journal import RedisJournal  # needs redis-py (the celery extra)
+
+    return RedisJournal(url)
+
+
 #: URL scheme -> journal factory. ``open_journal`` consults it; other backends
-#: (``redis``) add themselves here.
+#: add themselves here.
 JOURNAL_SCHEMES: dict[str, Callable[[str], JournalBackend]] = {
     "sqlite": lambda url: Journal(url.split("://", 1)[1] or ":memory:"),
+    "redis": _redis_journal,
+    "rediss": _redis_journal,
 }
 
 
@@ -365,7 +374,7 @@ def open_journal(target: str | os.PathLike[str] | JournalBackend) -> JournalBack
     >>> open_journal("mongo://x")
     Traceback (most recent call last):
     ...
-    ValueError: unknown journal scheme 'mongo' (known: sqlite)
+    ValueError: unknown journal scheme 'mongo' (known: redis, rediss, sqlite)
     """
     if isinstance(target, JournalBackend):
         return target
