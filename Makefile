@@ -19,9 +19,10 @@ TOOLS  := .venv-tools
 
 # Debian packages the test suite needs: Chromium for the browser tests, fonts
 # for Korean, Japanese, Chinese and Arabic, GNU gettext for `msgfmt --check`,
+# openssl for the certificate of the STARTTLS/smtps delivery tests,
 # redis-server for the Celery tests (broker and journal; the tests start it).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext redis-server
-SYSTEM_COMMANDS := chromium msgfmt redis-server
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core gettext openssl redis-server
+SYSTEM_COMMANDS := chromium msgfmt openssl redis-server
 
 # The oldest Django that pyproject.toml allows; `make test` runs the Django
 # tests on it too, from a --target folder beside the venv (the newest comes
@@ -99,7 +100,7 @@ system-deps:
 	  echo "make test needs these system packages (missing:$$missing):" >&2; \
 	  echo "    sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
 	  echo "(Chromium drives the browser tests; the Noto fonts render Korean, Japanese, Chinese and Arabic; gettext gives msgfmt;" >&2; \
-	  echo " redis-server is the broker and journal of the Celery tests, started by the tests themselves.)" >&2; \
+	  echo " openssl makes the delivery tests' certificate; redis-server is the broker and journal of the Celery tests, started by the tests themselves.)" >&2; \
 	  exit 1; \
 	fi
 

@@ -81,6 +81,15 @@ def test_bad_urls_raise_value_error(url: str, message: str) -> None:
         SMTPTransport(url)
 
 
+def test_errors_never_show_the_password() -> None:
+    """A rejected URL is quoted in the error with its password masked."""
+    for url in ("http://ops:hunter2@mail.example", "smtp://ops:hunter2@mail.example?tls=1",
+                "smtp://ops:hunter2@mail.example:99999"):
+        with pytest.raises(ValueError) as caught:
+            SMTPTransport(url)
+        assert "hunter2" not in str(caught.value)
+
+
 def test_transports_satisfy_the_protocol(tmp_path: Path) -> None:
     """SMTPTransport and DirectoryTransport are both Transports."""
     assert isinstance(SMTPTransport("smtp://m.example"), Transport)

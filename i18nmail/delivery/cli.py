@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
@@ -21,7 +23,7 @@ import click
 
 from ..exceptions import I18nMailError
 from .events import count_lines, read_events
-from .journal import Journal, JournalBackend
+from .journal import Journal, JournalBackend, open_journal
 from .outbox import Outbox
 from .results import SendResult
 from .transport import DirectoryTransport, SMTPTransport, Transport
@@ -72,8 +74,9 @@ def _reason(result: SendResult) -> str:
 @click.option("--smtp", "smtp_url", metavar="URL",
               help="smtp://[user:pass@]host[:port][?starttls=1] or smtps://...; credentials may come "
                    "from I18NMAIL_SMTP_USERNAME / I18NMAIL_SMTP_PASSWORD.")
-@click.option("--journal", "journal_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite journal: keys already sent are skipped, so a rerun continues.")
+@click.option("--journal", "journal_path", metavar="FILE",
+              help="SQLite journal file (or a URL of a registered journal store): keys already "
+                   "sent are skipped, so a rerun continues.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
               help="Render in this many processes.")
 @click.option("--rate", type=click.FloatRange(min=0.001), default=None, metavar="N",
@@ -85,7 +88,7 @@ def _reason(result: SendResult) -> str:
                    "[default: EVENTS.rejects.jsonl, or rejects.jsonl for stdin].")
 @click.option("--sender", default=None, help="From address [default: the shop's name and support address].")
 @click.pass_obj
-def send_command(settings: Any, events: str, smtp_url: str | None, journal_path: Path | None, workers: int,
+def send_command(settings: Any, events: str, smtp_url: str | None, journal_path: str | None, workers: int,
                  rate: float | None, dry_run: Path | None, rejects_path: Path | None, sender: str | None) -> None:
     """Send the emails in EVENTS (JSON Lines, or - for stdin), once per key.
 
@@ -94,8 +97,8 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
     their line number and reason; the run goes on.
     """
     if dry_run is not None:
-        if smtp_url or journal_path:
-            raise click.UsageError("--dry-run writes files only: leave out --smtp and --journal")
+        if smtp_url or journal_path or rate is not None:
+            raise click.UsageError("--dry-run writes files only: leave out --smtp, --journal and --rate")
     elif not smtp_url or journal_path is None:
         raise click.UsageError("give --smtp URL and --journal FILE (or --dry-run DIR)")
     if rejects_path is None:
@@ -112,7 +115,7 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
             else:
                 assert smtp_url is not None and journal_path is not None
                 transport = SMTPTransport(smtp_url, rate=rate)
-                journal = Journal(journal_path)
+                journal = open_journal(journal_path)
             stack.callback(journal.close)
             stack.callback(transport.close)
             mailer = settings.mailer()
@@ -131,8 +134,13 @@ def send_command(settings: Any, events: str, smtp_url: str | None, journal_path:
                 rejects.flush()
 
         with _stop_on_ctrl_c(stop):
-            report = outbox.send_many(read_events(stream), workers=workers, progress=True,
-                                      stop=stop, on_result=on_result, total=total)
+            try:
+                report = outbox.send_many(read_events(stream), workers=workers, progress=True,
+                                          stop=stop, on_result=on_result, total=total)
+            except (sqlite3.Error, OSError, BrokenProcessPool) as exc:
+                raise click.ClickException(
+                    f"stopped: {exc}; every email already recorded stays recorded, "
+                    "run the same command again to continue") from None
     if not report.problems:
         rejects_path.unlink(missing_ok=True)  # no stale file from an earlier run
     for result in report.problems[:20]:

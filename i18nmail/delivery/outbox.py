@@ -29,16 +29,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.policy import SMTP
-from typing import Any
+from typing import Any, Self
 
-from ..exceptions import I18nMailError
+from ..exceptions import I18nMailError, safe_repr
 from ..message import AddressLike, make_address
 from ..render import Mailer
+from .events import parse_event
 from .journal import JournalBackend, check_key, message_id_for, open_journal
 from .results import Event, SendReport, SendResult
 from .transport import Delivery, Transport
@@ -63,11 +66,9 @@ def _as_event(item: Event | Mapping[str, Any]) -> Event:
     if isinstance(item, Event):
         return item
     if isinstance(item, Mapping):
-        missing = [name for name in ("key", "scenario", "locale", "context", "to") if name not in item]
-        if missing:
-            raise ValueError(f"event without {', '.join(missing)}")
-        return Event(key=item["key"], scenario=item["scenario"], locale=item["locale"],
-                     context=item["context"], to=item["to"], line=item.get("line"))
+        data = dict(item)
+        line = data.pop("line", None)
+        return parse_event(data, line=line if isinstance(line, int) else None)
     raise TypeError(f"an event is an Event or a mapping, got {type(item).__name__}")
 
 
@@ -89,8 +90,12 @@ def prepare(mailer: Mailer, event: Event, *, sender: Address, now: datetime | No
         message_id = message_id_for(key, sender.domain)
         msg = email.to_message(sender=sender, recipient=recipient, message_id=message_id)
         data = msg.as_bytes(policy=SMTP)
-        recipient_spec = recipient.addr_spec
+        recipient_spec = f"{recipient.username}@{recipient.domain.encode('idna').decode('ascii')}"
         recipient_spec.encode("ascii")
+    except UnicodeError:
+        return SendResult(key=key, status="rejected", locale=str(event.locale)[:40], line=event.line,
+                          error=f"cannot send to {safe_repr(event.to, 80)}: the address is not ASCII "
+                                "(SMTPUTF8 is not supported; give the domain in its xn-- form)")
     except (I18nMailError, ValueError, TypeError, LookupError) as exc:
         # UnicodeEncodeError is a ValueError: an address or header the wire cannot carry.
         return SendResult(key=key, status="rejected", error=str(exc) or type(exc).__name__,
@@ -128,6 +133,19 @@ class Outbox:
 
     def __repr__(self) -> str:
         return f"Outbox({self.transport!r}, {self.journal!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the transport's connections and the journal."""
+        try:
+            self.transport.close()
+        finally:
+            self.journal.close()
 
     # -- one email -----------------------------------------------------------
 
@@ -238,9 +256,11 @@ class Outbox:
                     on_result(result)
                 reporter(report)
 
+        halt = threading.Event()  # set by stop, or by an unexpected error in a sender thread
+
         def to_send() -> Iterator[Event | SendResult]:
             for item in events:
-                if stop.is_set():
+                if stop.is_set() or halt.is_set():
                     return
                 if isinstance(item, SendResult):
                     yield item
@@ -255,30 +275,43 @@ class Outbox:
 
         threads = max(1, int(getattr(self.transport, "pool_size", 1)))
         in_flight = threading.BoundedSemaphore(threads * 2)
+        errors: list[BaseException] = []
         try:
             with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="i18nmail-send") as pool:
-                futures: set[Future[None]] = set()
 
                 def run(item: Prepared | SendResult) -> None:
                     try:
+                        if stop.is_set() or halt.is_set():
+                            return  # queued, never claimed: the next run sends it
                         finish(self.deliver(item))
+                    except Exception as exc:  # noqa: BLE001 - a journal or transport bug: stop, re-raise below
+                        errors.append(exc)
+                        halt.set()
                     finally:
                         in_flight.release()
 
-                for item in prepared_stream(self, to_send(), workers=workers, stop=stop):
-                    if stop.is_set():
-                        break
-                    if isinstance(item, SendResult) and item.status != "rejected":
-                        finish(item)
-                        continue
-                    in_flight.acquire()
-                    future = pool.submit(run, item)
-                    futures.add(future)
-                    future.add_done_callback(futures.discard)
-                for future in list(futures):
-                    future.result()
+                stream = prepared_stream(self, to_send(), workers=workers, stop=halt)
+                try:
+                    with closing(stream):
+                        for item in stream:
+                            if stop.is_set() or halt.is_set():
+                                halt.set()
+                                break
+                            if isinstance(item, SendResult) and item.status != "rejected":
+                                finish(item)
+                                continue
+                            in_flight.acquire()
+                            pool.submit(run, item)
+                except BrokenProcessPool:
+                    # A Ctrl+C that reached a render worker before it started ignoring it:
+                    # nothing it held was claimed, so stopping here leaves the journal consistent.
+                    if not stop.is_set():
+                        raise
+                    halt.set()
         finally:
-            report.interrupted = stop.is_set()
+            report.interrupted = stop.is_set() or halt.is_set()
             report.finished = report.started + report.elapsed
             reporter(report, final=True)
+        if errors:
+            raise errors[0]
         return report

@@ -93,7 +93,7 @@ class SendReport:
     def add(self, result: SendResult) -> None:
         """Count *result* (and keep it when it is a problem)."""
         self.counts[result.status] += 1
-        self.by_locale.setdefault(result.locale or "?", Counter())[result.status] += 1
+        self.by_locale.setdefault(result.locale or "-", Counter())[result.status] += 1
         if result.status in ("rejected", "failed"):
             self.problems.append(result)
 
@@ -121,6 +121,9 @@ class SendReport:
 
     def table(self) -> str:
         """The final table: one row per locale plus a total row.
+
+        Locales are as the events gave them, or as rendered; ``-`` collects
+        lines whose locale could not be read (invalid JSON, not an object).
 
         >>> r = SendReport()
         >>> r.add(SendResult(key="a", status="sent", locale="sv-SE"))

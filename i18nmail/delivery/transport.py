@@ -134,7 +134,7 @@ class SMTPTransport:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("smtp", "smtps"):
-            raise ValueError(f"an SMTP URL starts with smtp:// or smtps://, got {url[:60]!r}")
+            raise ValueError(f"an SMTP URL starts with smtp:// or smtps://, got {self._redact(url)[:60]!r}")
         try:
             port = parts.port
         except ValueError:

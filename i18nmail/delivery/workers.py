@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -43,30 +43,37 @@ class MailerRecipe:
     """How to build a Mailer like a given one, in another process (picklable)."""
 
     shop: dict[str, Any]
-    templates: Path | None
-    catalogs: Path | None
+    templates: tuple[Path, ...]
+    catalogs: tuple[Path, ...]
     inline_css: bool
     pseudo: bool
+    strict: bool
 
     @classmethod
     def of(cls, mailer: Mailer) -> MailerRecipe:
-        """The recipe of *mailer* (its shop, its own template and catalog folders)."""
-        templates = [r for r in mailer.template_roots if r != builtin_templates()]
-        catalogs = [r for r in mailer.catalog_roots if r != builtin_catalogs()]
-        if len(templates) > 1 or len(catalogs) > 1:
-            raise ValueError("give Outbox(mailer_factory=...) for a Mailer with several folders")
-        return cls(shop=_shop_fields(mailer.shop), templates=templates[0] if templates else None,
-                   catalogs=catalogs[0] if catalogs else None,
-                   inline_css=getattr(mailer, "_inliner", True) is not None, pseudo=mailer.pseudo)
+        """The recipe of *mailer*: its shop, its own template and catalog layers, its modes."""
+        return cls(shop=_shop_fields(mailer.shop),
+                   templates=tuple(r for r in mailer.template_roots if r != builtin_templates()),
+                   catalogs=tuple(r for r in mailer.catalog_roots if r != builtin_catalogs()),
+                   inline_css=getattr(mailer, "_inliner", True) is not None, pseudo=mailer.pseudo,
+                   strict=bool(getattr(mailer, "strict", False)))
 
     def __call__(self) -> Mailer:
-        return Mailer(_rebuild_shop(self.shop), templates=self.templates, catalogs=self.catalogs,
-                      inline_css=self.inline_css, pseudo=self.pseudo)
+        return Mailer(_rebuild_shop(self.shop), templates=list(self.templates) or None,
+                      catalogs=list(self.catalogs) or None, inline_css=self.inline_css,
+                      pseudo=self.pseudo, strict=self.strict)
+
+
+def _plain(value: Any) -> Any:
+    """Mappings (Shop keeps read-only mappingproxy tables) as dicts, which pickle."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _shop_fields(shop: Shop) -> dict[str, Any]:
-    """A Shop as plain, picklable values (its refund policy holds a mappingproxy)."""
-    values = {f.name: getattr(shop, f.name) for f in dataclasses.fields(shop)}
+    """A Shop as plain, picklable values."""
+    values = {f.name: _plain(getattr(shop, f.name)) for f in dataclasses.fields(shop)}
     values["refund_policy"] = dict(shop.refund_policy.methods)
     return values
 
@@ -105,7 +112,7 @@ def _chunks(items: Iterable[Event | SendResult], size: int) -> Iterator[list[Eve
 
 
 def prepared_stream(outbox: Outbox, items: Iterable[Event | SendResult], *, workers: int,
-                    stop: threading.Event) -> Iterator[Prepared | SendResult]:
+                    stop: threading.Event) -> Generator[Prepared | SendResult, None, None]:
     """Render *items* (events, or results passed through) in order; in *workers* processes when > 1."""
     from .outbox import prepare
 
