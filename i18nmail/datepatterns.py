@@ -358,7 +358,7 @@ _JA = DatePatterns(
     # One width for brackets, as in the catalog's （注文番号：…）.
     date="y年M月d日",                            # 2026年12月31日
     weekday_date="y年M月d日（E）",               # 2027年1月4日（月）
-    datetime="y年M月d日（E） H:mm",              # 2026年11月23日（月） 17:15
+    datetime="y年M月d日（E）H:mm",               # 2026年11月23日（月）17:15
     range_day=("y年M月d日（E）", "～", "d日（E）"),
     range_month=("y年M月d日（E）", "～", "M月d日（E）"),
     range_year=("y年M月d日（E）", "～", "y年M月d日（E）"),

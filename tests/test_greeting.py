@@ -48,7 +48,11 @@ def test_each_language_greets_as_its_shops_do(mailer: Mailer, catalog: str, expe
 def test_casual_email_uses_the_given_name_even_with_sie(mailer: Mailer) -> None:
     """The casual note greets by given name where the formal ones use the full name (German)."""
     assert first_line(mailer, "refund_status_casual", "de") == "Hallo Julia,"
-    assert first_line(mailer, "refund_status_casual", "zh_Hans") == "晓明，您好！"
+
+
+def test_chinese_casual_note_keeps_the_full_name(mailer: Mailer) -> None:
+    """A mainland shop does not address a customer by given name alone: the zh casual note uses the full name (review-b L3)."""
+    assert first_line(mailer, "refund_status_casual", "zh_Hans") == "王晓明，您好！"
 
 
 def test_customer_name_alone_still_works(mailer: Mailer) -> None:
