@@ -203,7 +203,7 @@ def _parse_plural_header(header: str, path: str) -> tuple[int, Callable[[int], i
 #: (no charset, no plural rule). A header marked fuzzy is not refused here: a
 #: translator previewing a fresh catalog sees their sentences (``compile`` and
 #: ``check`` still refuse it).
-RUNTIME_REFUSING_CODES = REFUSING_CODES | {"escape", "header-missing"}
+RUNTIME_REFUSING_CODES = REFUSING_CODES | {"escape", "header-missing", "too-long"}
 
 
 def load_po(data: bytes, path: str, locale: str, stamp: tuple[int, int] = (0, 0)) -> LoadedCatalog:

@@ -30,6 +30,7 @@ Codes (``E`` error, fails ``i18nmail check``; ``W`` warning):
 syntax              E PO grammar: unterminated string, ``msgstr`` without
                       ``msgid``, unknown keyword, unreadable or irregular file
 escape              E an invalid escape sequence (``\\q``, ``\\x`` without digits)
+too-long            E a translation over 20,000 characters (no sentence of an email is)
 encoding            E bytes not in the declared charset (line, byte offset), a
                       UTF-8 file declaring another charset, UTF-16/32; W for a
                       UTF-8 byte-order mark

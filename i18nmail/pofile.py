@@ -54,6 +54,9 @@ __all__ = [
 
 #: A catalog larger than this is refused; bytes actually read count.
 MAX_CATALOG_BYTES = 20 * 1024 * 1024
+#: A translation longer than this (in characters) is an error: no sentence of
+#: an email is that long, and a 19 MB msgstr would be pasted into every email.
+MAX_MSGSTR_CHARS = 20_000
 #: Codes of errors for which a loader refuses a catalog as a whole.
 REFUSING_CODES = frozenset({"syntax", "encoding", "header-charset", "duplicate"})
 
@@ -253,6 +256,12 @@ class _Reader:
         if cur.get("msgid_plural") is not None and not cur["plural_forms"]:
             self.error(cur["line"], "plural entry (msgid_plural) without msgstr[0]")
             return
+        for index, text in cur["msgstr"].items():
+            if cur["msgid"] and len(text) > MAX_MSGSTR_CHARS:  # the header has its own limits
+                self.error(cur["msgstr_lines"].get(index, cur["line"]),
+                           f"translation of {len(text):,} characters (at most {MAX_MSGSTR_CHARS:,})",
+                           "too-long")
+                return
         entry = PoEntry(
             msgid=cur["msgid"], line=cur["line"], msgctxt=cur.get("msgctxt"),
             msgid_plural=cur.get("msgid_plural"), msgstr=cur["msgstr"],

@@ -191,3 +191,16 @@ def test_bidi_marks_in_a_translation_are_allowed_as_check_allows_them(tmp_path: 
     email = render(greeting_catalog(tmp_path, "Hej \u200f%(name)s\u061c!"))
     assert not [f for f in email.fallbacks if f.message == "greeting|Hi %(name)s,"]
     assert email.text.startswith("Hej Anna Lindqvist!")
+
+
+def test_a_huge_translation_refuses_the_catalog_on_both_sides(tmp_path: Path) -> None:
+    """fuzzing D12: a multi-megabyte msgstr is never pasted into emails: run time falls back
+    (recorded) and check reports it at its line."""
+    catalogs = greeting_catalog(tmp_path, "Hej " + "x" * 30_000 + " %(name)s!")
+    email = render(catalogs)
+    assert "x" * 100 not in email.text
+    assert [f for f in email.fallbacks if f.kind == "catalog" and "too-long" in f.detail]
+    from i18nmail.checks import check_paths
+
+    report = check_paths([catalogs])
+    assert [f.code for f in report.findings if f.code == "too-long"] == ["too-long"]

@@ -184,7 +184,7 @@ PO_KINDS: list[tuple[str, Callable[[str], str | bytes], str]] = [
     ("empty-file", lambda t: b"", "flagged"),
     ("no-header", lambda t: t[t.index("\n\n") + 2:], "flagged"),
     ("language-path-traversal", header('"Language: sv\\n"', '"Language: ../../etc/passwd\\n"'), "clean"),
-    ("huge-msgstr-2mb", greeting('msgstr "Hej %(name)s! ' + "x" * 2_000_000 + '"'), "clean"),
+    ("huge-msgstr-2mb", greeting('msgstr "Hej %(name)s! ' + "x" * 2_000_000 + '"'), "flagged"),  # D12: no sentence is 2 MB long
     ("larger-than-20mb", lambda t: t.encode() + b"#" * (20 * 1024 * 1024), "flagged"),
 ]
 

@@ -228,3 +228,18 @@ def test_country_codes_are_ascii() -> None:
     """fuzzing D13: `window --country ſE` is a usage error ('ſE'.upper() == 'SE')."""
     result = cli("window", "--country", "\u017fE", "--from", "2026-12-22", "--days", "3")
     assert result.exit_code == 2
+
+
+def test_a_closed_output_pipe_is_one_line_on_stderr() -> None:
+    """fuzzing D13: `i18nmail render ... | true` (the reader gone) exits 1 with one line, no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read: the first write fails with EPIPE
+    try:
+        result = subprocess.run([sys.executable, "-m", "i18nmail", "render", "refund_approved", "--sample",
+                                 "--locale", "sv-SE", "--format", "text"], check=False, stdout=write_end,
+                                stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "broken pipe" in lines[0] and "Traceback" not in lines[0]
