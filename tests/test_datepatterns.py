@@ -127,3 +127,21 @@ def test_unsupported_pattern_fields_are_refused_when_defined() -> None:
 def test_quoted_text_and_apostrophes() -> None:
     """Quoted pattern text is copied as is; two apostrophes write one."""
     assert PATTERNS["en"].format(date(2027, 1, 4), "'week of' d 'o''clock'") == "week of 4 o'clock"
+
+
+def test_no_rendered_email_shows_a_utc_or_gmt_offset() -> None:
+    """Every scenario in every shipped locale, at two moments: no "UTC+"/"GMT+" offset anywhere in an email."""
+    import re
+
+    from shipped import MARKETS, PSEUDO
+
+    from i18nmail import Mailer
+
+    offset = re.compile(r"(?:UTC|GMT)\s*[+\-\u2212]\s*\d")
+    mailer = Mailer(pseudo=True)
+    for now in (datetime(2026, 12, 22, 9, 0, tzinfo=UTC), datetime(2027, 7, 1, 22, 30, tzinfo=UTC)):
+        for catalog, tag in [*MARKETS.items(), PSEUDO]:
+            for scenario in mailer.scenarios():
+                email = mailer.render(scenario.id, locale=tag, context=scenario.sample(catalog, now=now), now=now)
+                for part in (email.subject, email.preheader, email.text, email.html):
+                    assert not offset.search(part), (tag, scenario.id, offset.search(part))
