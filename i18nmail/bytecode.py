@@ -32,7 +32,10 @@ class EnvironmentCache(jinja2.FileSystemBytecodeCache):
 
     def __init__(self, salt: str, directory: str | None = None) -> None:
         super().__init__(directory)
-        self.salt = hashlib.sha1(salt.encode("utf-8")).hexdigest()[:16]
+        # Jinja's own format check knows the Python version, not Jinja's: code
+        # compiled by one Jinja release is never loaded by another.
+        keyed = f"{salt}; jinja2 {jinja2.__version__}"
+        self.salt = hashlib.sha1(keyed.encode("utf-8")).hexdigest()[:16]
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"{self.salt}:{name}", filename)

@@ -63,13 +63,22 @@ AddressLike = str | tuple[str | None, str] | Address
 _ASCII_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 
 
+def collapse_spaces(value: str) -> str:
+    """Runs of ordinary white space become one space; no-break spaces stay.
+
+    >>> collapse_spaces(" Annulée\\u202f:  article\\n épuisé ")
+    'Annulée\\u202f: article épuisé'
+    """
+    return _ASCII_SPACE_RUN.sub(" ", value).strip(" ")
+
+
 def clean_header_text(value: str) -> str:
     """Replace control characters and line separators by a space.
 
     >>> clean_header_text("Bob\\r\\nBcc: evil@x.com")
     'Bob Bcc: evil@x.com'
     """
-    return _ASCII_SPACE_RUN.sub(" ", _UNSAFE_HEADER_CHARS.sub(" ", value)).strip(" ")
+    return collapse_spaces(_UNSAFE_HEADER_CHARS.sub(" ", value))
 
 
 def _ascii_domain(domain: str, spec: str) -> str:

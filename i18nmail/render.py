@@ -57,7 +57,7 @@ from .exceptions import (
 from .folders import STRICT_KINDS, Folders, layer_roots, plain_undefined, template_frame
 from .formatting import Formatter, utc_now
 from .memo import PerRender
-from .message import RenderedEmail, clean_header_text
+from .message import RenderedEmail, clean_header_text, collapse_spaces
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
@@ -75,8 +75,6 @@ MAX_SUBJECT = 150
 #: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
-#: Runs of ordinary whitespace; no-break spaces (French U+202F before ":") stay.
-_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -429,7 +427,7 @@ class Mailer:
         template = self._text_env.get_template("snippets/window.j2")
         text = template.render({_STATE: state, "fmt": fmt, "low": low, "high": high,
                                 "start": start_day, "window": window})
-        return window, _ASCII_SPACES.sub(" ", text).strip(" "), match
+        return window, collapse_spaces(text), match
 
     def render(
         self,
@@ -593,7 +591,7 @@ class Mailer:
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
-        preheader = _ASCII_SPACES.sub(" ", _plain(preheader)).strip(" ")
+        preheader = collapse_spaces(_plain(preheader))
         text = finish_isolates(_BIDI_CONTROLS.sub("", text))
         text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
