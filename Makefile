@@ -30,7 +30,7 @@ SYSTEM_COMMANDS := chromium msgfmt openssl redis-server
 DJANGO_OLDEST := $(shell sed -n 's/.*"django>=\([0-9.]*\)".*/\1/p' pyproject.toml | head -1)
 DJANGO_OLDEST_DIR := $(VENV)/django-$(DJANGO_OLDEST)
 
-.PHONY: demo test test-django-oldest test-latest venv venv-latest lock system-deps bench review check lint clean
+.PHONY: demo test test-django-oldest test-latest venv venv-latest lock system-deps bench preview review check lint clean
 
 demo: venv
 	$(BIN)/i18nmail render order_cancelled_out_of_stock --sample --locale en --format text
@@ -108,6 +108,10 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 # Every scenario x locale into review/<tag>.md for native reviewers (REVIEW_ARGS="--now ... --html").
+# The translators' preview: every email in every locale, re-read when a .po is saved.
+preview: venv
+	$(BIN)/i18nmail preview $(PREVIEW_ARGS)
+
 review: venv
 	$(BIN)/python scripts/review_pack.py --out review $(REVIEW_ARGS)
 
