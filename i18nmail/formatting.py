@@ -32,6 +32,7 @@ from babel import numbers as babel_numbers
 from babel.numbers import NumberPattern
 
 from .datepatterns import DatePatterns, patterns_for
+from .numberformat import ResolvedPattern, resolve
 from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
@@ -155,7 +156,12 @@ class Formatter:
         # same NumberPattern objects babel.numbers.format_* would look up per call).
         self._decimal_pattern: NumberPattern = locale.decimal_formats[None]
         self._percent_pattern: NumberPattern = locale.percent_formats[None]
-        self._money_patterns: dict[str, tuple[NumberPattern, Decimal]] = {}
+        self._money_patterns: dict[str, tuple[NumberPattern, Decimal, ResolvedPattern | None]] = {}
+        # The same patterns with this locale's symbols built in, applied with
+        # string operations (None: only Babel formats them exactly).
+        self._decimal_fast = resolve(self._decimal_pattern, locale, self.numbering, clean=self._clean)
+        self._percent_fast = resolve(self._percent_pattern, locale, self.numbering, scale=2,
+                                     clean=self._clean)
 
     @classmethod
     def get(cls, locale: str, tz: str | ZoneInfo, currency: str) -> Formatter:
@@ -174,7 +180,10 @@ class Formatter:
         found = self._money_patterns.get(code)
         if found is None:
             found = self._money_pattern(code)
-        pattern, quantum = found
+        pattern, quantum, fast = found
+        if fast is not None:
+            value = value.quantize(quantum, context=_MONEY_CONTEXT)
+            return fast.money(value.copy_abs() if value.is_zero() else value)
         with decimal.localcontext(_MONEY_CONTEXT):
             value = value.quantize(quantum)
             if value.is_zero():
@@ -183,22 +192,32 @@ class Formatter:
                                  numbering_system=self.numbering)
         return self._clean(text)
 
-    def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal]:
-        """The currency pattern and rounding quantum for *code*, resolved once."""
+    def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal, ResolvedPattern | None]:
+        """The currency pattern, rounding quantum and resolved pattern for *code*, built once."""
         own = CURRENCY_PATTERNS.get((self.locale.language, code))
         pattern = babel_numbers.parse_pattern(own) if own else self.locale.currency_formats["standard"]
-        found = (pattern, Decimal(1).scaleb(-currency_digits(code)))
+        fast = resolve(pattern, self.locale, self.numbering, currency=code, clean=self._clean)
+        found = (pattern, Decimal(1).scaleb(-currency_digits(code)), fast)
         self._money_patterns[code] = found  # a benign race: both threads store equal values
         return found
 
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
+        if self._decimal_fast is not None:
+            text = self._decimal_fast.number(value)
+            if text is not None:
+                return text
         with decimal.localcontext(_MONEY_CONTEXT):
             return self._clean(self._decimal_pattern.apply(value, self.locale,
                                                            numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
+        if self._percent_fast is not None:
+            # The pattern scales by 100 what this method divides by 100: the value as given.
+            text = self._percent_fast.number(value)
+            if text is not None:
+                return text
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
             return self._clean(self._percent_pattern.apply(fraction, self.locale,
