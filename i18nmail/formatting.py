@@ -41,6 +41,7 @@ __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 MAX_AMOUNT = Decimal(10) ** 15
 _MONEY_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_DECIMAL_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -67,15 +68,20 @@ def normalise_currency(code: object) -> str:
     clean = code.strip().upper()
     if not _CURRENCY_RE.match(clean):
         raise ValueError(f"unknown currency code {code.strip()[:10]!r}")
-    try:
-        babel_numbers.validate_currency(clean)
-    except babel_numbers.UnknownCurrencyError:
-        raise ValueError(f"unknown currency code {clean!r}") from None
+    if clean not in _known_currencies():  # babel_numbers.validate_currency, its set built once
+        raise ValueError(f"unknown currency code {clean!r}")
     return clean
 
 
+@lru_cache(maxsize=1)
+def _known_currencies() -> frozenset[str]:
+    """Every currency code Babel knows (what ``validate_currency`` checks against)."""
+    return frozenset(babel_numbers.list_currencies())
+
+
+@lru_cache(maxsize=1024)
 def currency_digits(currency: str) -> int:
-    """Digits after the decimal point for *currency* (CLDR).
+    """Digits after the decimal point for *currency* (CLDR), looked up once per code.
 
     >>> currency_digits("KRW"), currency_digits("EUR"), currency_digits("KWD")
     (0, 2, 3)
@@ -97,6 +103,13 @@ def coerce_amount(value: object, currency: str) -> Decimal:
     ...
     TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') (in JSON the string '19.99') instead of the float 19.99
     """
+    if type(value) is Decimal:  # the common case first: checked exactly as below
+        amount = value
+        if not amount.is_finite():
+            raise ValueError("an amount must be a finite number")
+        if abs(amount) >= MAX_AMOUNT:
+            raise ValueError(f"amount is out of range (|amount| must be below {MAX_AMOUNT:,})")
+        return amount
     if isinstance(value, bool):
         raise TypeError("an amount cannot be a bool")
     if isinstance(value, float):
@@ -115,7 +128,7 @@ def coerce_amount(value: object, currency: str) -> Decimal:
         amount = Decimal(value)
     elif isinstance(value, str):
         text = str.__str__(value).strip()
-        if len(text) > 40 or not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
+        if len(text) > 40 or not _DECIMAL_RE.fullmatch(text):
             raise ValueError(f"not a decimal amount: {value[:40]!r}")
         amount = Decimal(text)
     else:

@@ -124,11 +124,11 @@ class ResolvedPattern:
         for anything outside the covered range (the caller asks Babel)."""
         kind = type(value)
         if kind is int:
-            whole = cast(int, value)
-            if not -_INT_LIMIT < whole < _INT_LIMIT:
+            integer = cast(int, value)
+            if not -_INT_LIMIT < integer < _INT_LIMIT:
                 return None
-            negative = whole < 0
-            return self._join(negative, self._integer(str(-whole if negative else whole))
+            negative = integer < 0
+            return self._join(negative, self._integer(str(-integer if negative else integer))
                               + self._int_fraction)
         if kind is not Decimal:
             return None
