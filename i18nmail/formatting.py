@@ -6,6 +6,10 @@ reads ``LANG``/``LC_*`` or the thread's ``decimal`` context: amounts are
 quantised in an explicit context with ``ROUND_HALF_UP`` to the currency's own
 digits (KRW and JPY 0, EUR 2, KWD 3), negative zero is normalised, and
 amounts are checked against a domain limit *before* Babel sees them.
+CLDR's number, percent and currency patterns are resolved once per locale
+and currency (:mod:`i18nmail.numberformat`) and applied per value with
+string operations; a pattern or value they do not cover exactly goes to
+Babel's ``NumberPattern.apply``, with the same result.
 
 >>> from zoneinfo import ZoneInfo
 >>> fmt = Formatter.get("sv_SE", "Europe/Stockholm", "SEK")
