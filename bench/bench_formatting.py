@@ -12,6 +12,8 @@ batch so that each sees the same load:
   Babel's public functions: ``format_currency`` (after the same quantising to
   the currency's digits), ``format_decimal`` and ``format_percent`` in the
   formatter's decimal context. Both give the same text (checked before timing).
+* **before**: the formatter's previous path, its cached ``NumberPattern``'s
+  ``apply`` per value (also checked to give the same text).
 * **convert**: ``Scenario.convert`` of ``order_cancelled_out_of_stock``'s
   Swedish sample (JSON-ready strings, as a queue delivers them), the check
   every email's context goes through; dates are printed for reference.
@@ -79,6 +81,27 @@ def babel_percent(fmt: Formatter, value: int | Decimal) -> str:
                                             numbering_system=fmt.numbering)
 
 
+def apply_money(fmt: Formatter, amount: Decimal) -> str:
+    """One amount as the formatter wrote it before: its cached NumberPattern's apply."""
+    code = fmt.currency
+    pattern = (fmt._money_patterns.get(code) or fmt._money_pattern(code))[0]
+    with decimal.localcontext(_MONEY_CONTEXT):
+        value = amount.quantize(Decimal(1).scaleb(-currency_digits(code)))
+        if value.is_zero():
+            value = abs(value)
+        return fmt._clean(pattern.apply(value, fmt.locale, currency=code, currency_digits=True,
+                                        numbering_system=fmt.numbering))
+
+
+def apply_number(fmt: Formatter, value: int | Decimal, percent: bool = False) -> str:
+    """One number or percentage as the formatter wrote it before (cached pattern, apply)."""
+    with decimal.localcontext(_MONEY_CONTEXT):
+        if percent:
+            return fmt._clean(fmt._percent_pattern.apply(Decimal(value) / 100, fmt.locale,
+                                                         numbering_system=fmt.numbering))
+        return fmt._clean(fmt._decimal_pattern.apply(value, fmt.locale, numbering_system=fmt.numbering))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (for a smoke run)")
@@ -89,20 +112,25 @@ def main(argv: list[str] | None = None) -> None:
     ko = Formatter.get("ko_KR", "Asia/Seoul", "KRW")
     ar = Formatter.get("ar_SA", "Asia/Riyadh", "SAR")
     amount, won, riyal = Decimal("1499.50"), Decimal(74500), Decimal("-12345.678")
-    pairs: list[tuple[str, Callable[[], str], Callable[[], str]]] = [
-        ("money: Decimal 1499.50 SEK, sv-SE", lambda: sv.money(amount), lambda: babel_money(sv, amount)),
+    fraction = Decimal("1234.5678")
+    Triple = tuple[str, Callable[[], str], Callable[[], str], Callable[[], str]]
+    pairs: list[Triple] = [
+        ("money: Decimal 1499.50 SEK, sv-SE", lambda: sv.money(amount), lambda: babel_money(sv, amount),
+         lambda: apply_money(sv, amount)),
         ("money: Decimal 74500 KRW, ko-KR (shop pattern #,##0원)", lambda: ko.money(won),
-         lambda: babel_money(ko, won)),
+         lambda: babel_money(ko, won), lambda: apply_money(ko, won)),
         ("money: Decimal -12345.678 SAR, ar-SA (rounded, negative)", lambda: ar.money(riyal),
-         lambda: babel_money(ar, riyal)),
-        ("number: int 9173, sv-SE", lambda: sv.number(9173), lambda: babel_number(sv, 9173)),
-        ("number: Decimal 1234.5678, sv-SE", lambda: sv.number(Decimal("1234.5678")),
-         lambda: babel_number(sv, Decimal("1234.5678"))),
-        ("percent: int 15, sv-SE", lambda: sv.percent(15), lambda: babel_percent(sv, 15)),
+         lambda: babel_money(ar, riyal), lambda: apply_money(ar, riyal)),
+        ("number: int 9173, sv-SE", lambda: sv.number(9173), lambda: babel_number(sv, 9173),
+         lambda: apply_number(sv, 9173)),
+        ("number: Decimal 1234.5678, sv-SE", lambda: sv.number(fraction), lambda: babel_number(sv, fraction),
+         lambda: apply_number(sv, fraction)),
+        ("percent: int 15, sv-SE", lambda: sv.percent(15), lambda: babel_percent(sv, 15),
+         lambda: apply_number(sv, 15, percent=True)),
     ]
-    for label, new, old in pairs:
-        if new() != old():
-            raise SystemExit(f"{label}: i18nmail wrote {new()!r}, Babel {old()!r}")
+    for label, new, old, before in pairs:
+        if not new() == old() == before():
+            raise SystemExit(f"{label}: i18nmail wrote {new()!r}, Babel {old()!r}, before {before()!r}")
 
     mailer = Mailer()
     scenario = mailer.scenario("order_cancelled_out_of_stock")
@@ -117,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
         ("date: long, sv-SE (project patterns, for reference)", lambda: sv.date(first)),
         ("date_range: 15-19 Dec, sv-SE (for reference)", lambda: sv.date_range(first, last)),
     ]
-    cases: list[Callable[[], object]] = [f for _, new, old in pairs for f in (new, old)]
+    cases: list[Callable[[], object]] = [f for _, new, old, before in pairs for f in (new, old, before)]
     cases += [work for _, work in extras]
     for work in cases:  # warm-up
         for _ in range(batch // 10 or 1):
@@ -126,13 +154,17 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"formatting benchmark: median of {repeats} x {batch} calls; "
           "i18nmail's text equals Babel's for every row (checked)")
-    print(f"{'value':<58} {'i18nmail µs':>12} {'Babel µs':>10} {'Babel/i18nmail':>15}")
-    for index, (label, _, _) in enumerate(pairs):
-        new_t, old_t = medians[2 * index], medians[2 * index + 1]
-        print(f"{label:<58} {new_t * 1e6:>12.2f} {old_t * 1e6:>10.2f} {old_t / new_t:>14.1f}x")
+    print(f"{'value':<58} {'i18nmail µs':>12} {'Babel µs':>9} {'ratio':>7} {'before µs':>10} {'ratio':>7}")
+    for index, (label, *_) in enumerate(pairs):
+        new_t, old_t, before_t = medians[3 * index: 3 * index + 3]
+        print(f"{label:<58} {new_t * 1e6:>12.2f} {old_t * 1e6:>9.2f} {old_t / new_t:>6.1f}x "
+              f"{before_t * 1e6:>10.2f} {before_t / new_t:>6.1f}x")
+    print("  Babel: babel.numbers.format_currency/format_decimal/format_percent per value (the baseline);")
+    print("  before: the formatter's previous path (its cached NumberPattern, .apply per value);")
+    print("  ratio: that time / i18nmail's (above 1: i18nmail is faster)")
     print(f"{'per call':<58} {'µs':>12}")
     for offset, (label, _) in enumerate(extras):
-        print(f"{label:<58} {medians[2 * len(pairs) + offset] * 1e6:>12.2f}")
+        print(f"{label:<58} {medians[3 * len(pairs) + offset] * 1e6:>12.2f}")
 
 
 if __name__ == "__main__":
