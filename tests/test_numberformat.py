@@ -45,10 +45,10 @@ CURRENCIES = sorted({code for _, code in CURRENCY_PATTERNS}
                     | {"KWD", "JPY", "KRW", "CHF", "USD", "EUR", "INR", "BHD", "CLF"})
 
 
-def _outcome(work: Callable[[], str]) -> tuple[str, str]:
+def _outcome(work: Callable[..., str], *args: object) -> tuple[str, str]:
     """The formatted text, or the error's type and message (both paths must agree on either)."""
     try:
-        return ("ok", work())
+        return ("ok", work(*args))
     except Exception as exc:  # noqa: BLE001 - compared, not swallowed
         return (type(exc).__name__, str(exc))
 
@@ -199,3 +199,22 @@ def test_other_numbering_systems_match_babel(locale_id: str, monkeypatch: pytest
     for code in ("SAR", "KWD", "EGP", "USD"):
         for amount in (Decimal("-1234567.891"), Decimal(0), 150000):
             assert fmt.money(amount, code) == babel_money(fmt, amount, code)
+
+
+def test_every_babel_locale_matches_babel() -> None:
+    """In every locale Babel has (a shop may add any), a few telling values format as Babel formats them."""
+    from babel.localedata import locale_identifiers
+
+    values: list[int | Decimal] = [7, -1234567, Decimal("-0"), Decimal("1234.5678"), Decimal("-0.0005")]
+    amounts: list[object] = [Decimal("-0.00"), Decimal("1234567.891"), 150000]
+    checked = 0
+    for locale_id in locale_identifiers():
+        fmt = Formatter(babel.Locale.parse(locale_id), ZoneInfo("UTC"), "EUR")
+        for value in values:
+            assert _outcome(fmt.number, value) == _outcome(babel_number, fmt, value), locale_id
+            assert _outcome(fmt.percent, value) == _outcome(babel_percent, fmt, value), locale_id
+        for code in ("EUR", "JPY", "KWD", "INR"):
+            for amount in amounts:
+                assert fmt.money(amount, code) == babel_money(fmt, amount, code), (locale_id, code, amount)
+        checked += 1
+    assert checked > 700
