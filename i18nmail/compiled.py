@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
+from jinja2 import nodes, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .catalogs import _FORMAT_RE, Translator
@@ -45,9 +46,13 @@ from .typography import isolate
 
 __all__ = ["CompiledScenario", "LocaleConstants", "NotCompilable", "compile_scenario"]
 
-#: The names a compiled template calls: value escaping for the HTML part and
+#: The filters a compiled template calls: value escaping for the HTML part and
 #: Unicode isolates for right-to-left plain text.
 HOLE_TEXT = "__i18nmail_text"
+METHOD = "__i18nmail_method"
+APPLY = "__i18nmail_apply"
+#: Callables that take the template context: called the way Jinja calls them.
+_CONTEXT_FUNCTIONS = frozenset({"_", "gettext", "pgettext", "ngettext", "npgettext", "setting"})
 HOLE_ATTR = "__i18nmail_attr"
 ISOLATE = "__i18nmail_isolate"
 
@@ -96,17 +101,25 @@ class CompiledScenario:
 
     def render_text(self, variables: dict[str, Any]) -> tuple[str, str, str]:
         """Subject, preheader and plain text from one context, in that order."""
-        ctx = self.text.new_context(variables)
+        ctx = _context(self.text, variables)
         return ("".join(self.subject.root_render_func(ctx)), "".join(self.preheader.root_render_func(ctx)),
                 "".join(self.text.root_render_func(ctx)))
 
     def render_html(self, variables: dict[str, Any]) -> str:
-        return "".join(self.html.root_render_func(self.html.new_context(variables)))
+        return "".join(self.html.root_render_func(_context(self.html, variables)))
+
+
+def _context(template: jinja2.Template, variables: dict[str, Any]) -> Context:
+    """A context of the environment's globals and *variables*, as
+    ``template.new_context`` makes it, without walking the ChainMap of globals
+    twice per render (the compiled templates define no blocks)."""
+    env = template.environment
+    return env.context_class(env, {**env.globals, **variables}, template.name, {})
 
 
 # -- values in the HTML part, as the CSS inliner's serialiser writes them ---------------
 
-def hole_text(value: Any) -> Markup:
+def hole_text(value: Any) -> str:
     """*value* as text of an HTML element, escaped as the inliner re-serialises
     it (``&amp; &lt; &gt; &nbsp;``; quotes as they are)."""
     if hasattr(value, "__html__"):
@@ -123,10 +136,10 @@ def hole_text(value: Any) -> Markup:
         text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return Markup(text)
+    return text
 
 
-def hole_attr(value: Any) -> Markup:
+def hole_attr(value: Any) -> str:
     """*value* inside a double-quoted attribute, escaped as the inliner
     re-serialises it (``&amp; &quot; &nbsp;``)."""
     if hasattr(value, "__html__"):
@@ -138,10 +151,27 @@ def hole_attr(value: Any) -> Markup:
     text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    return Markup(text)
+    return text
 
 
-_HELPERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate}
+@pass_context
+def apply(context: Context, function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``; through the context when *function* asks for it."""
+    if hasattr(function, "jinja_pass_arg"):
+        return context.call(function, *args, **kwargs)
+    return function(*args, **kwargs)
+
+
+@pass_context
+def method(context: Context, obj: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``obj.name(*args, **kwargs)`` as a template calls it."""
+    function = context.environment.getattr(obj, name)
+    if hasattr(function, "jinja_pass_arg"):
+        return context.call(function, *args, **kwargs)
+    return function(*args, **kwargs)
+
+
+_HELPERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate, METHOD: method, APPLY: apply}
 
 
 # -- the source: a scenario, its layout and its component modules ----------------------
@@ -519,6 +549,14 @@ class _Compiler:
             node.dyn_args = self.expr(node.dyn_args, scope)
         if node.dyn_kwargs is not None:
             node.dyn_kwargs = self.expr(node.dyn_kwargs, scope)
+        if node.dyn_args is None and node.dyn_kwargs is None and not (
+                isinstance(node.node, nodes.Name) and node.node.name in _CONTEXT_FUNCTIONS):
+            # fmt.money(x), refund_window(m): a direct call, without Context.call's
+            # look-up of how the callee wants to be called on every call.
+            if isinstance(node.node, nodes.Getattr):
+                return nodes.Filter(node.node.node, METHOD, [nodes.Const(node.node.attr), *node.args],
+                                    node.kwargs, None, None, lineno=node.lineno)
+            return nodes.Filter(node.node, APPLY, node.args, node.kwargs, None, None, lineno=node.lineno)
         return node
 
     def message(self, function: str, node: nodes.Call, scope: _Scope) -> nodes.Expr | None:
@@ -577,7 +615,7 @@ class _Compiler:
                 parts.append(nodes.MarkSafe(nodes.Const(text)) if self.autoescape else nodes.Const(text))
             text = "</bdi>" if self.autoescape and rtl else ""
             if rtl and not self.autoescape:
-                piece = nodes.Call(nodes.Name(ISOLATE, "load"), [piece], [], None, None)
+                piece = nodes.Filter(piece, ISOLATE, [], [], None, None)
             parts.append(piece)
         if text:
             parts.append(nodes.MarkSafe(nodes.Const(text)) if self.autoescape else nodes.Const(text))
@@ -755,8 +793,28 @@ def inline_once(body: list[nodes.Node], inline: Callable[[str], str], extra: Ite
     for node, text in zip(data, parts, strict=True):
         node.data = text
     for output, index, boundary in holes:
-        output.nodes[index] = nodes.Call(nodes.Name(contexts[boundary], "load"), [output.nodes[index]], [],
-                                         None, None)
+        output.nodes[index] = nodes.Filter(output.nodes[index], contexts[boundary], [], [], None, None)
+    # Everything these outputs write is final markup: no escape() around it.
+    _unescaped_outputs(body, {id(output) for output, _ in pieces})
+
+
+def _unescaped_outputs(body: list[nodes.Node], outputs: set[int]) -> None:
+    for index in range(len(body) - 1, -1, -1):
+        node = body[index]
+        if id(node) in outputs:
+            body[index:index + 1] = [
+                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))]), node,
+                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(True))])]
+        elif isinstance(node, nodes.If):
+            _unescaped_outputs(node.body, outputs)
+            for branch in node.elif_:
+                _unescaped_outputs(branch.body, outputs)
+            _unescaped_outputs(node.else_, outputs)
+        elif isinstance(node, nodes.For):
+            _unescaped_outputs(node.body, outputs)
+            _unescaped_outputs(node.else_, outputs)
+        elif isinstance(node, (nodes.With, nodes.Scope)):
+            _unescaped_outputs(node.body, outputs)
 
 
 # -- putting it together --------------------------------------------------------------------
@@ -853,7 +911,7 @@ def _template(env: jinja2.Environment, body: list[nodes.Node], macros: Mapping[s
     for node in tree.find_all(nodes.Node):
         if getattr(node, "lineno", None) is None:
             node.lineno = 1
-    return env.from_string(tree, globals=_HELPERS)
+    return env.from_string(tree)
 
 
 def compile_scenario(text_env: jinja2.Environment, html_env: jinja2.Environment, name: str,
@@ -864,6 +922,9 @@ def compile_scenario(text_env: jinja2.Environment, html_env: jinja2.Environment,
     Raises :class:`NotCompilable` when the templates use something the
     compiler does not handle.
     """
+    for env in (text_env, html_env):
+        for helper, function in _HELPERS.items():
+            env.filters.setdefault(helper, function)
     text_sources, html_sources = _Sources(text_env), _Sources(html_env)
     try:
         return _compile(text_sources, html_sources, name, constants, inline)
