@@ -182,6 +182,7 @@ class _Module:
     macros: dict[str, nodes.Macro]
     imports: dict[str, str]
     consts: dict[str, Any]
+    tree: nodes.Template
 
 
 @dataclass
@@ -201,31 +202,55 @@ class _Scope:
                       {k: v for k, v in self.macros.items() if k not in names})
 
 
-class _Sources:
-    """Parsed templates of one environment, with the checks that keep auto-reload honest."""
+class Sources:
+    """The parsed templates of one environment, shared by every compilation
+    (the compiler never changes a parsed tree) and parsed again when a file
+    changed (auto-reload)."""
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
-        self.uptodate: list[Callable[[], bool]] = []
-        self._parsed: dict[str, nodes.Template] = {}
+        self._parsed: dict[str, tuple[nodes.Template, Callable[[], bool] | None]] = {}
         self._modules: dict[str, _Module] = {}
+        self.used: dict[str, Callable[[], bool] | None] = {}
+        self._names: dict[int, tuple[nodes.Node, frozenset[str]]] = {}
+        self._checked: list[nodes.Template] = []
 
     def parse(self, name: str) -> nodes.Template:
-        if name not in self._parsed:
-            assert self.env.loader is not None
-            source, filename, uptodate = self.env.loader.get_source(self.env, name)
-            if uptodate is not None:
-                self.uptodate.append(uptodate)
-            self._parsed[name] = self.env.parse(source, name, filename)
-        return copy.deepcopy(self._parsed[name], memo={id(self.env): self.env})
+        cached = self._parsed.get(name)
+        if cached is not None and (cached[1] is None or cached[1]()):
+            self.used[name] = cached[1]
+            return cached[0]
+        assert self.env.loader is not None
+        source, filename, uptodate = self.env.loader.get_source(self.env, name)
+        tree = self.env.parse(source, name, filename)
+        if cached is not None:
+            self._modules = {}  # a module may import the changed file
+        self._parsed[name] = (tree, uptodate)
+        self.used[name] = uptodate
+        return tree
+
+    def names_in(self, node: nodes.Node) -> frozenset[str]:
+        """Every name *node* mentions (cached: the tree never changes)."""
+        found = self._names.get(id(node))
+        if found is None or found[0] is not node:
+            found = self._names[id(node)] = (node, frozenset(n.name for n in node.find_all(nodes.Name)))
+        return found[1]
+
+    def first_check(self, tree: nodes.Template) -> bool:
+        """True the first time *tree* is checked (a parsed tree is checked once)."""
+        if any(seen is tree for seen in self._checked):
+            return False
+        self._checked.append(tree)
+        return True
 
     def module(self, name: str) -> _Module:
-        if name not in self._modules:
+        tree = self.parse(name)
+        if name not in self._modules or self._modules[name].tree is not tree:
             macros: dict[str, nodes.Macro] = {}
             imports: dict[str, str] = {}
             consts: dict[str, Any] = {}
-            self._modules[name] = module = _Module(name, macros, imports, consts)
-            for node in self.parse(name).body:
+            self._modules[name] = module = _Module(name, macros, imports, consts, tree)
+            for node in tree.body:
                 if isinstance(node, nodes.Macro):
                     macros[node.name] = node
                 elif isinstance(node, nodes.Import) and node.with_context and isinstance(node.template, nodes.Const):
@@ -234,8 +259,8 @@ class _Sources:
                     consts[node.target.name] = _const(node.node, self.env)
                 elif not _blank(node):
                     raise NotCompilable(f"{name}: top-level {type(node).__name__}")
-            for target in imports.values():
-                self.module(target)
+        for target in self._modules[name].imports.values():
+            self.module(target)
         return self._modules[name]
 
 
@@ -275,12 +300,13 @@ def _is_pure(node: nodes.Node) -> bool:
 # -- the compiler -------------------------------------------------------------------------
 
 class _Compiler:
-    def __init__(self, env: jinja2.Environment, sources: _Sources, constants: LocaleConstants) -> None:
+    def __init__(self, env: jinja2.Environment, sources: Sources, constants: LocaleConstants) -> None:
         self.env = env
         self.sources = sources
         self.c = constants
         self.autoescape = bool(env.autoescape) if not callable(env.autoescape) else False
         self.blocks: dict[str, list[nodes.Node]] = {}
+        self.spliced: set[str] = set()
         self.needed: dict[str, nodes.Macro] = {}
         self.depth = 0
 
@@ -327,7 +353,7 @@ class _Compiler:
         if isinstance(node, nodes.Block):
             if node.name not in self.blocks:
                 raise NotCompilable(f"block {node.name!r} has no content")
-            return copy.deepcopy(self.blocks[node.name], memo={id(self.env): self.env})
+            return self.splice(node.name)
         raise NotCompilable(f"{type(node).__name__} at line {node.lineno}")
 
     def if_(self, node: nodes.If, scope: _Scope) -> list[nodes.Node]:
@@ -377,11 +403,18 @@ class _Compiler:
                 flush()
                 if block not in self.blocks:
                     raise NotCompilable(f"self.{block}() names no block")
-                out.extend(copy.deepcopy(self.blocks[block], memo={id(self.env): self.env}))
+                out.extend(self.splice(block))
             else:
                 pending.append(self.expr(child, scope))
         flush()
         return out
+
+    def splice(self, name: str) -> list[nodes.Node]:
+        """A compiled block's statements, copied when used a second time."""
+        if name in self.spliced:
+            return copy.deepcopy(self.blocks[name], memo={id(self.env): self.env})
+        self.spliced.add(name)
+        return self.blocks[name]
 
     # macros
 
@@ -408,8 +441,7 @@ class _Compiler:
     def bind(self, macro: nodes.Macro, call: nodes.Call, scope: _Scope) -> list[tuple[str, nodes.Expr]]:
         if call.dyn_args is not None or call.dyn_kwargs is not None:
             raise NotCompilable("*args or **kwargs in a macro call")
-        used = {n.name for n in macro.find_all(nodes.Name)}
-        if used & {"caller", "varargs", "kwargs"}:
+        if self.sources.names_in(macro) & {"caller", "varargs", "kwargs"}:
             raise NotCompilable(f"macro {macro.name!r} uses caller, varargs or kwargs")
         params = [arg.name for arg in macro.args]
         if len(call.args) > len(params):
@@ -445,7 +477,7 @@ class _Compiler:
         consts = {name: _value(value) for name, value in bound if _value(value) is not _NOT_CONST}
         inner.consts.update(consts)
         dynamic = [(name, value) for name, value in bound if name not in consts]
-        body = self.stmts(copy.deepcopy(macro.body, memo={id(self.env): self.env}), inner)
+        body = self.stmts(macro.body, inner)
         self.depth -= 1
         if not dynamic:
             return body
@@ -471,7 +503,7 @@ class _Compiler:
             self.depth += 1
             if self.depth > 20:
                 raise NotCompilable("macros nested too deep")
-            body = self.stmts(copy.deepcopy(macro.body, memo={id(self.env): self.env}), inner)
+            body = self.stmts(macro.body, inner)
             self.depth -= 1
             self.needed[name] = nodes.Macro(name, [nodes.Name(p, "param") for p in params],
                                             [self.expr(d, _Scope(dict(self.c.names), {}, {}))
@@ -498,6 +530,7 @@ class _Compiler:
             return self.call(node, scope)
         if isinstance(node, (nodes.Macro, nodes.Stmt)):
             raise NotCompilable(f"{type(node).__name__} in an expression")
+        node = copy.copy(node)  # the parsed tree is shared: never changed
         for name, value in node.iter_fields():
             if isinstance(value, nodes.Node):
                 setattr(node, name, self.expr(value, scope))
@@ -540,8 +573,10 @@ class _Compiler:
             values = [_value(a) for a in args]
             if len(values) == 4 and _NOT_CONST not in values and values[0] in values[1]:
                 return _const_node(values[0], self.autoescape)
+            node = copy.copy(node)
             node.args = args
             return node
+        node = copy.copy(node)
         node.node = self.expr(node.node, scope)
         node.args = [self.expr(a, scope) for a in node.args]
         node.kwargs = [nodes.Keyword(k.key, self.expr(k.value, scope), lineno=k.lineno) for k in node.kwargs]
@@ -662,6 +697,8 @@ def _as_data(children: list[nodes.Expr], autoescape: bool) -> list[nodes.Expr]:
             else:
                 data = str(value)
             child = nodes.TemplateData(data)
+        elif isinstance(child, nodes.TemplateData):
+            child = nodes.TemplateData(child.data)  # inline_once rewrites it
         elif isinstance(child, nodes.Concat) and all(
                 isinstance(p, nodes.MarkSafe) or not autoescape for p in child.nodes[:1]):
             # A translation with values: its pieces become data and values of the output.
@@ -819,7 +856,7 @@ def _unescaped_outputs(body: list[nodes.Node], outputs: set[int]) -> None:
 
 # -- putting it together --------------------------------------------------------------------
 
-def _scenario_parts(sources: _Sources, name: str) -> tuple[str, dict[str, str], dict[str, list[nodes.Node]]]:
+def _scenario_parts(sources: Sources, name: str) -> tuple[str, dict[str, str], dict[str, list[nodes.Node]]]:
     """The layout variable's use, the imports and the blocks of a scenario template."""
     tree = sources.parse(name)
     extends: str | None = None
@@ -864,7 +901,7 @@ def _guard_constants(trees: Iterable[nodes.Node], names: Iterable[str]) -> None:
             raise NotCompilable(f"{type(node).__name__} is not compiled")
 
 
-def _channel(sources: _Sources, name: str, constants: LocaleConstants,
+def _channel(sources: Sources, name: str, constants: LocaleConstants,
              layout: str, components: str, channel: str) -> tuple[dict[str, list[nodes.Node]], list[nodes.Node],
                                                     dict[str, nodes.Macro]]:
     env = sources.env
@@ -883,7 +920,7 @@ def _channel(sources: _Sources, name: str, constants: LocaleConstants,
         modules[alias] = sources.module(module_name)
     for module in list(sources._modules.values()):
         trees.append(sources.parse(module.name))
-    _guard_constants(trees, names)
+    _guard_constants([t for t in trees if sources.first_check(t)], names)
     scope = _Scope(dict(names), modules, {})
     filled = {**_layout_blocks(layout_tree), **blocks}
     # Blocks in the order the layout uses them do not depend on each other
@@ -914,7 +951,7 @@ def _template(env: jinja2.Environment, body: list[nodes.Node], macros: Mapping[s
     return env.from_string(tree)
 
 
-def compile_scenario(text_env: jinja2.Environment, html_env: jinja2.Environment, name: str,
+def compile_scenario(text_sources: Sources, html_sources: Sources, name: str,
                      constants: LocaleConstants,
                      inline: Callable[[str], str] | None) -> CompiledScenario:
     """Compile scenario template *name* for one locale (see the module's docstring).
@@ -922,18 +959,23 @@ def compile_scenario(text_env: jinja2.Environment, html_env: jinja2.Environment,
     Raises :class:`NotCompilable` when the templates use something the
     compiler does not handle.
     """
-    for env in (text_env, html_env):
+    text_sources.used.clear()
+    html_sources.used.clear()
+    for env in (text_sources.env, html_sources.env):
         for helper, function in _HELPERS.items():
             env.filters.setdefault(helper, function)
-    text_sources, html_sources = _Sources(text_env), _Sources(html_env)
     try:
         return _compile(text_sources, html_sources, name, constants, inline)
     except NotCompilable as exc:
-        exc.uptodate = tuple(text_sources.uptodate + html_sources.uptodate)
+        exc.uptodate = _checks(text_sources, html_sources)
         raise
 
 
-def _compile(text_sources: _Sources, html_sources: _Sources, name: str, constants: LocaleConstants,
+def _checks(*sources: Sources) -> tuple[Callable[[], bool], ...]:
+    return tuple(check for source in sources for check in source.used.values() if check is not None)
+
+
+def _compile(text_sources: Sources, html_sources: Sources, name: str, constants: LocaleConstants,
              inline: Callable[[str], str] | None) -> CompiledScenario:
     text_env, html_env = text_sources.env, html_sources.env
     text_blocks, text_body, text_macros = _channel(
@@ -952,7 +994,7 @@ def _compile(text_sources: _Sources, html_sources: _Sources, name: str, constant
             text=_template(text_env, text_body, text_macros),
             html=_template(html_env, html_body, html_macros),
             html_inlined=inline is not None,
-            uptodate=tuple(text_sources.uptodate + html_sources.uptodate),
+            uptodate=_checks(text_sources, html_sources),
         )
     except jinja2.TemplateError as exc:
         raise NotCompilable(f"the compiled template does not compile: {exc}") from exc

@@ -45,7 +45,7 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
-from .compiled import CompiledScenario, LocaleConstants, NotCompilable, compile_scenario
+from .compiled import CompiledScenario, LocaleConstants, NotCompilable, Sources, compile_scenario
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
 from .exceptions import (
@@ -316,6 +316,7 @@ class Mailer:
         self.compiled = compiled
         self._compile_lock = threading.Lock()
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
+        self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
@@ -693,7 +694,7 @@ class Mailer:
         with self._compile_lock:
             try:
                 done: CompiledScenario | None = compile_scenario(
-                    self._text_env, self._html_env, f"scenarios/{scenario}.j2", constants,
+                    self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,
                     self._inliner.inline if self._inliner is not None else None)
                 uptodate = done.uptodate if done is not None else ()
             except NotCompilable as exc:
