@@ -192,14 +192,18 @@ class _Scope:
     consts: dict[str, Any]
     modules: dict[str, _Module]
     macros: dict[str, tuple[_Module, nodes.Macro]]
+    #: Names bound by the template around this point ({% set %}, loops, arguments):
+    #: an expanded macro must not read one of them where the macro reads the context.
+    locals: frozenset[str] = frozenset()
 
     def without(self, names: Iterable[str]) -> _Scope:
         names = set(names)
+        bound = self.locals | names
         if not names & (self.consts.keys() | self.modules.keys() | self.macros.keys()):
-            return self
+            return self if bound == self.locals else _Scope(self.consts, self.modules, self.macros, bound)
         return _Scope({k: v for k, v in self.consts.items() if k not in names},
                       {k: v for k, v in self.modules.items() if k not in names},
-                      {k: v for k, v in self.macros.items() if k not in names})
+                      {k: v for k, v in self.macros.items() if k not in names}, bound)
 
 
 class Sources:
@@ -213,6 +217,7 @@ class Sources:
         self._modules: dict[str, _Module] = {}
         self.used: dict[str, Callable[[], bool] | None] = {}
         self._names: dict[int, tuple[nodes.Node, frozenset[str]]] = {}
+        self._free: dict[int, tuple[nodes.Macro, frozenset[str]]] = {}
         self._checked: list[nodes.Template] = []
 
     def parse(self, name: str) -> nodes.Template:
@@ -234,6 +239,16 @@ class Sources:
         found = self._names.get(id(node))
         if found is None or found[0] is not node:
             found = self._names[id(node)] = (node, frozenset(n.name for n in node.find_all(nodes.Name)))
+        return found[1]
+
+    def free_names(self, macro: nodes.Macro) -> frozenset[str]:
+        """The names *macro* reads from the template context (not its arguments or its own sets)."""
+        found = self._free.get(id(macro))
+        if found is None or found[0] is not macro:
+            loaded = {n.name for n in macro.find_all(nodes.Name) if n.ctx == "load"}
+            bound = {n.name for n in macro.find_all(nodes.Name) if n.ctx in ("store", "param")}
+            bound |= {arg.name for arg in macro.args}
+            found = self._free[id(macro)] = (macro, frozenset(loaded - bound))
         return found[1]
 
     def first_check(self, tree: nodes.Template) -> bool:
@@ -307,6 +322,10 @@ class _Compiler:
         self.autoescape = bool(env.autoescape) if not callable(env.autoescape) else False
         self.blocks: dict[str, list[nodes.Node]] = {}
         self.spliced: set[str] = set()
+        self.hoists: list[nodes.Node] = []
+        self.stored: frozenset[str] = frozenset()
+        self.names: list[str] = []
+        self.conditional = 0
         self.needed: dict[str, nodes.Macro] = {}
         self.depth = 0
 
@@ -315,7 +334,14 @@ class _Compiler:
     def stmts(self, body: list[nodes.Node], scope: _Scope) -> list[nodes.Node]:
         out: list[nodes.Node] = []
         for node in body:
-            for done in self.stmt(node, scope):
+            saved, self.hoists = self.hoists, []
+            done_here = self.stmt(node, scope)
+            done_here, self.hoists = self.hoists + done_here, saved
+            if isinstance(node, (nodes.Assign, nodes.AssignBlock, nodes.If)):
+                # What a statement sets is visible to the ones after it.
+                scope = scope.without(_stored(node.target) if not isinstance(node, nodes.If) else
+                                      [n.name for n in node.find_all(nodes.Name) if n.ctx == "store"])
+            for done in done_here:
                 if isinstance(done, nodes.Output) and out and isinstance(out[-1], nodes.Output):
                     out[-1] = nodes.Output(_as_data(out[-1].nodes + done.nodes, self.autoescape),
                                            lineno=out[-1].lineno)
@@ -332,10 +358,14 @@ class _Compiler:
             if node.recursive:
                 raise NotCompilable("recursive for loop")
             inner = scope.without(_stored(node.target))
-            return [nodes.For(node.target, self.expr(node.iter, scope), self.stmts(node.body, inner),
-                              self.stmts(node.else_, scope),
-                              None if node.test is None else self.expr(node.test, inner), False,
-                              lineno=node.lineno)]
+            iterable = self.expr(node.iter, scope)
+            self.conditional += 1  # the filter runs once per item
+            try:
+                test = None if node.test is None else self.expr(node.test, inner)
+            finally:
+                self.conditional -= 1
+            return [nodes.For(node.target, iterable, self.stmts(node.body, inner), self.stmts(node.else_, scope),
+                              test, False, lineno=node.lineno)]
         if isinstance(node, nodes.Assign):
             return self.assign(node, scope)
         if isinstance(node, nodes.AssignBlock):
@@ -367,8 +397,12 @@ class _Compiler:
                 return self.if_(nodes.If(first.test, first.body, node.elif_[1:], node.else_, lineno=first.lineno),
                                 scope)
             return self.stmts(node.else_, scope)
-        rest = self.if_(nodes.If(node.elif_[0].test, node.elif_[0].body, node.elif_[1:], node.else_),
-                        scope) if node.elif_ else self.stmts(node.else_, scope)
+        if node.elif_:
+            saved, self.hoists = self.hoists, []
+            rest = self.if_(nodes.If(node.elif_[0].test, node.elif_[0].body, node.elif_[1:], node.else_), scope)
+            rest, self.hoists = self.hoists + rest, saved
+        else:
+            rest = self.stmts(node.else_, scope)
         return [nodes.If(test, self.stmts(node.body, scope), [], rest, lineno=node.lineno)]
 
     def assign(self, node: nodes.Assign, scope: _Scope) -> list[nodes.Node]:
@@ -398,14 +432,22 @@ class _Compiler:
             block = _self_block(child)
             if called is not None:
                 flush()
-                out.extend(self.inline(called, child, scope))
+                inlined = self.inline(called, child, scope)
+                out.extend(self.hoists)  # values of macros in its arguments come first
+                self.hoists.clear()
+                out.extend(inlined)
             elif block is not None:
                 flush()
                 if block not in self.blocks:
                     raise NotCompilable(f"self.{block}() names no block")
                 out.extend(self.splice(block))
             else:
-                pending.append(self.expr(child, scope))
+                value = self.expr(child, scope)
+                if self.hoists:
+                    flush()
+                    out.extend(self.hoists)
+                    self.hoists.clear()
+                pending.append(value)
         flush()
         return out
 
@@ -433,10 +475,18 @@ class _Compiler:
             return scope.macros[target.name]
         return None
 
-    def module_scope(self, module: _Module) -> _Scope:
+    def module_scope(self, module: _Module, bound: frozenset[str] = frozenset()) -> _Scope:
         return _Scope({**self.c.names, **module.consts},
                       {alias: self.sources.module(name) for alias, name in module.imports.items()},
-                      {name: (module, macro) for name, macro in module.macros.items()})
+                      {name: (module, macro) for name, macro in module.macros.items()}, bound)
+
+    def check_capture(self, module: _Module, macro: nodes.Macro, bound: Iterable[str]) -> None:
+        """Refuse to expand *macro* where the template binds a name the macro reads
+        from the context: expanded, it would read the template's value instead."""
+        captured = (self.sources.free_names(macro) - module.consts.keys()) & set(bound)
+        if captured:
+            raise NotCompilable(f"macro {macro.name!r} reads {sorted(captured)} from the context, "
+                                "which the template also binds")
 
     def bind(self, macro: nodes.Macro, call: nodes.Call, scope: _Scope) -> list[tuple[str, nodes.Expr]]:
         if call.dyn_args is not None or call.dyn_kwargs is not None:
@@ -473,7 +523,8 @@ class _Compiler:
         if self.depth > 20:
             raise NotCompilable("macros nested too deep")
         bound = self.bind(macro, call, scope)
-        inner = self.module_scope(module).without(name for name, _ in bound)
+        self.check_capture(module, macro, scope.locals)
+        inner = self.module_scope(module, scope.locals).without(name for name, _ in bound)
         consts = {name: _value(value) for name, value in bound if _value(value) is not _NOT_CONST}
         inner.consts.update(consts)
         dynamic = [(name, value) for name, value in bound if name not in consts]
@@ -495,8 +546,20 @@ class _Compiler:
                    for n in body):
                 data = "".join(d.data for n in body for d in n.nodes)
                 return nodes.MarkSafe(nodes.Const(data)) if self.autoescape else nodes.Const(data)
+        if not self.conditional:
+            # Evaluated anyway with its statement: expanded into a {% set %} block in
+            # front of it, without the cost of a macro call, when nothing in it
+            # records a fallback (whose order would change).
+            body = self.inline(called, call, scope)
+            if _quiet(body):
+                name = f"__i18nmail_v{len(self.names)}"
+                self.names.append(name)
+                self.hoists.append(nodes.AssignBlock(nodes.Name(name, "store"), None, body, lineno=call.lineno))
+                return nodes.Name(name, "load", lineno=call.lineno)
         name = f"__i18nmail_{module.name}_{macro.name}".replace("/", "_").replace(".", "_").replace("-", "_")
         if name not in self.needed:
+            # Defined at the top of the compiled template, it sees every name set there.
+            self.check_capture(module, macro, self.stored)
             self.needed[name] = macro  # placeholder against recursion
             params = [arg.name for arg in macro.args]
             inner = self.module_scope(module).without(params)
@@ -530,16 +593,14 @@ class _Compiler:
             return self.call(node, scope)
         if isinstance(node, (nodes.Macro, nodes.Stmt)):
             raise NotCompilable(f"{type(node).__name__} in an expression")
+        if isinstance(node, (nodes.CondExpr, nodes.And, nodes.Or)):
+            return self.branching(node, scope)
         node = copy.copy(node)  # the parsed tree is shared: never changed
         for name, value in node.iter_fields():
             if isinstance(value, nodes.Node):
                 setattr(node, name, self.expr(value, scope))
             elif isinstance(value, list):
                 setattr(node, name, [self.expr(v, scope) if isinstance(v, nodes.Node) else v for v in value])
-        if isinstance(node, nodes.CondExpr):
-            test = _value(node.test)
-            if test is not _NOT_CONST and node.expr2 is not None:
-                return node.expr1 if test else node.expr2
         if isinstance(node, nodes.Concat):
             values = [_value(part) for part in node.nodes]
             if _NOT_CONST in values:
@@ -555,6 +616,29 @@ class _Compiler:
                 return _const_node(node.as_const(nodes.EvalContext(self.env)), self.autoescape)
             except nodes.Impossible:
                 return node
+        return node
+
+    def branching(self, node: nodes.CondExpr | nodes.And | nodes.Or, scope: _Scope) -> nodes.Expr:
+        """``a if t else b``, ``a and b``, ``a or b``: only the first part is always evaluated."""
+        node = copy.copy(node)
+        if isinstance(node, nodes.CondExpr):
+            node.test = self.expr(node.test, scope)
+            test = _value(node.test)
+            self.conditional += 1
+            try:
+                if test is not _NOT_CONST and node.expr2 is not None:
+                    return self.expr(node.expr1 if test else node.expr2, scope)
+                node.expr1 = self.expr(node.expr1, scope)
+                node.expr2 = None if node.expr2 is None else self.expr(node.expr2, scope)
+            finally:
+                self.conditional -= 1
+            return node
+        node.left = self.expr(node.left, scope)
+        self.conditional += 1
+        try:
+            node.right = self.expr(node.right, scope)
+        finally:
+            self.conditional -= 1
         return node
 
     def call(self, node: nodes.Call, scope: _Scope) -> nodes.Expr:
@@ -661,6 +745,18 @@ class _Compiler:
         if self.autoescape and _value(parts[0]) is _NOT_CONST:
             parts.insert(0, nodes.MarkSafe(nodes.Const("")))  # a Markup first, so every value is escaped
         return nodes.Concat(parts)
+
+
+def _quiet(body: list[nodes.Node]) -> bool:
+    """Whether *body* only formats and escapes: no call that may record a fallback."""
+    for node in body:
+        if any(True for _ in node.find_all(nodes.Call)):
+            return False
+        for used in node.find_all(nodes.Filter):
+            if used.name == APPLY or (used.name == METHOD and not (
+                    isinstance(used.node, nodes.Name) and used.node.name == "fmt")):
+                return False
+    return True
 
 
 def _stored(target: nodes.Node) -> list[str]:
@@ -921,6 +1017,8 @@ def _channel(sources: Sources, name: str, constants: LocaleConstants,
     for module in list(sources._modules.values()):
         trees.append(sources.parse(module.name))
     _guard_constants([t for t in trees if sources.first_check(t)], names)
+    compiler.stored = frozenset(n.name for tree in trees for n in tree.find_all(nodes.Name)
+                                if n.ctx in ("store", "param"))
     scope = _Scope(dict(names), modules, {})
     filled = {**_layout_blocks(layout_tree), **blocks}
     # Blocks in the order the layout uses them do not depend on each other
@@ -965,7 +1063,10 @@ def compile_scenario(text_sources: Sources, html_sources: Sources, name: str,
         for helper, function in _HELPERS.items():
             env.filters.setdefault(helper, function)
     try:
-        return _compile(text_sources, html_sources, name, constants, inline)
+        try:
+            return _compile(text_sources, html_sources, name, constants, inline)
+        except jinja2.TemplateError as exc:  # a syntax error, a missing file: the full path says where
+            raise NotCompilable(f"{type(exc).__name__}: {exc}") from exc
     except NotCompilable as exc:
         exc.uptodate = _checks(text_sources, html_sources)
         raise

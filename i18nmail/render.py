@@ -318,6 +318,7 @@ class Mailer:
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
+        self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
@@ -416,8 +417,16 @@ class Mailer:
 
     def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
         """The catalogs of *match*'s chain, and any that failed to load."""
+        if not self.auto_reload:
+            # Without auto-reload a catalog is read once: so is the chain.
+            found = self._translators.get(match.catalogs)
+            if found is not None:
+                return found[0], list(found[1])
         catalogs, problems = self.catalogs.chain(match.catalogs)
-        return Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None), problems
+        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        if not self.auto_reload:
+            self._translators[match.catalogs] = (translator, tuple(problems))
+        return translator, problems
 
     def describe_window(
         self,
