@@ -100,7 +100,11 @@ class CompiledScenario:
         return all(check() for check in self.uptodate)
 
     def render_text(self, variables: dict[str, Any]) -> tuple[str, str, str]:
-        """Subject, preheader and plain text from one context, in that order."""
+        """Subject, preheader and plain text from one context, in that order.
+
+        *variables* holds the environment's globals and the render's values;
+        the context takes it over (it is not copied).
+        """
         ctx = _context(self.text, variables)
         return ("".join(self.subject.root_render_func(ctx)), "".join(self.preheader.root_render_func(ctx)),
                 "".join(self.text.root_render_func(ctx)))
@@ -110,11 +114,11 @@ class CompiledScenario:
 
 
 def _context(template: jinja2.Template, variables: dict[str, Any]) -> Context:
-    """A context of the environment's globals and *variables*, as
-    ``template.new_context`` makes it, without walking the ChainMap of globals
-    twice per render (the compiled templates define no blocks)."""
+    """The context ``template.new_context(variables, shared=True)`` makes, without
+    walking the ChainMap of globals twice per render: *variables* already holds
+    the environment's globals, and the compiled templates define no blocks."""
     env = template.environment
-    return env.context_class(env, {**env.globals, **variables}, template.name, {})
+    return env.context_class(env, variables, template.name, {})
 
 
 # -- values in the HTML part, as the CSS inliner's serialiser writes them ---------------
