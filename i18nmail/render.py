@@ -602,7 +602,7 @@ class Mailer:
                 variables = {**variables, _STATE: html_state, "plain_subject": subject}
                 html = compiled.render_html(variables)
                 html_inlined = compiled.html_inlined
-            except Exception:  # noqa: BLE001 - the full path raises the precise, typed error
+            except Exception:  # the full path raises the precise, typed error
                 if not self._compiled_fallback:
                     raise
                 fallbacks[:] = before
