@@ -125,7 +125,7 @@ def _layout_blocks(tree: nodes.Template) -> dict[str, list[nodes.Node]]:
 
 
 def _guard_constants(trees: Iterable[nodes.Node], names: Iterable[str]) -> None:
-    fixed = set(names) | {"shop", "self"}
+    fixed = set(names) | {"shop", "self", "fmt"}
     for tree in trees:
         for name in tree.find_all(nodes.Name):
             if name.ctx in ("store", "param") and name.name in fixed:

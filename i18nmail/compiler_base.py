@@ -19,6 +19,7 @@ from .typography import isolate
 #: Unicode isolates for right-to-left plain text.
 HOLE_TEXT = "__i18nmail_text"
 METHOD = "__i18nmail_method"
+FORMAT = "__i18nmail_format"
 APPLY = "__i18nmail_apply"
 #: Callables that take the template context: called the way Jinja calls them.
 CONTEXT_FUNCTIONS = frozenset({"_", "gettext", "pgettext", "ngettext", "npgettext", "setting"})
@@ -102,7 +103,13 @@ def method(context: Context, obj: Any, name: str, *args: Any, **kwargs: Any) -> 
     return function(*args, **kwargs)
 
 
-FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate, METHOD: method, APPLY: apply}
+def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``fmt.name(*args)``: the render's formatter, whose methods are plain Python."""
+    return getattr(fmt, name)(*args, **kwargs)
+
+
+FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate, METHOD: method, APPLY: apply,
+           FORMAT: format_value}
 
 
 # -- the source: a scenario, its layout and its component modules ----------------------

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from .catalogs import _FORMAT_RE
 from .compiler_base import (
     APPLY,
+    FORMAT,
     CONTEXT_FUNCTIONS,
     ISOLATE,
     MESSAGE_CALLS,
@@ -391,6 +392,11 @@ class Specializer:
                 isinstance(node.node, nodes.Name) and node.node.name in CONTEXT_FUNCTIONS):
             # fmt.money(x), refund_window(m): a direct call, without Context.call's
             # look-up of how the callee wants to be called on every call.
+            if isinstance(node.node, nodes.Getattr) and isinstance(node.node.node, nodes.Name) \
+                    and node.node.node.name == "fmt" and "fmt" not in scope.locals:
+                # The render's formatter (no template may bind another fmt).
+                return nodes.Filter(node.node.node, FORMAT, [nodes.Const(node.node.attr), *node.args],
+                                    node.kwargs, None, None, lineno=node.lineno)
             if isinstance(node.node, nodes.Getattr):
                 return nodes.Filter(node.node.node, METHOD, [nodes.Const(node.node.attr), *node.args],
                                     node.kwargs, None, None, lineno=node.lineno)
@@ -485,8 +491,7 @@ def quiet(body: list[nodes.Node]) -> bool:
         if any(True for _ in node.find_all(nodes.Call)):
             return False
         for used in node.find_all(nodes.Filter):
-            if used.name == APPLY or (used.name == METHOD and not (
-                    isinstance(used.node, nodes.Name) and used.node.name == "fmt")):
+            if used.name in (APPLY, METHOD):
                 return False
     return True
 
