@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import cast
 
 import jinja2
@@ -248,6 +249,9 @@ class Specializer:
         inner = self.module_scope(module, scope.locals).without(name for name, _ in bound)
         consts = {name: const_value(value) for name, value in bound if const_value(value) is not NOT_CONST}
         inner.consts.update(consts)
+        for name in _written_once(macro, [name for name, _ in bound if name not in consts]):
+            # {{ ui.p(_("...", order=n)) }}: the sentence goes straight into <p>...</p>.
+            consts[name] = inner.consts[name] = Substitute(dict(bound)[name])
         dynamic = [(name, value) for name, value in bound if name not in consts]
         body = self.stmts(macro.body, inner)
         self.depth -= 1
@@ -299,7 +303,10 @@ class Specializer:
     def expr(self, node: nodes.Node, scope: Scope) -> nodes.Expr:
         if isinstance(node, nodes.Name) and node.ctx == "load":
             if node.name in scope.consts:
-                return const_node(scope.consts[node.name], self.autoescape)
+                value = scope.consts[node.name]
+                if isinstance(value, Substitute):
+                    return value.expr
+                return const_node(value, self.autoescape)
             if node.name in scope.modules or node.name in scope.macros or node.name == "self":
                 raise NotCompilable(f"{node.name!r} used as a value")
             return node
@@ -470,6 +477,32 @@ class Specializer:
         if self.autoescape and const_value(parts[0]) is NOT_CONST:
             parts.insert(0, nodes.MarkSafe(nodes.Const("")))  # a Markup first, so every value is escaped
         return nodes.Concat(parts)
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """A macro argument written in place of the one place the macro writes it."""
+
+    expr: nodes.Expr
+
+
+def _written_once(macro: nodes.Macro, names: list[str]) -> list[str]:
+    """Arguments of *macro* it only writes out, once each and in their order, in a
+    body of plain output: evaluated there, not before, nothing changes."""
+    if not names or not all(isinstance(node, nodes.Output) for node in macro.body):
+        return []
+    written: list[str] = []
+    for node in macro.body:
+        for child in node.nodes:
+            if isinstance(child, nodes.Name) and child.name in names:
+                written.append(child.name)
+            elif not isinstance(child, nodes.TemplateData):
+                return []
+    loads = [n.name for n in macro.find_all(nodes.Name) if n.name in names]
+    ordered = [name for name in names if name in written]
+    if sorted(loads) != sorted(written) or len(set(written)) != len(written) or written != ordered:
+        return []
+    return written
 
 
 def _only_data(body: list[nodes.Node]) -> str | None:
