@@ -79,7 +79,6 @@ MAX_SUBJECT = 150
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -318,6 +317,7 @@ class Mailer:
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
+        self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
@@ -416,8 +416,16 @@ class Mailer:
 
     def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
         """The catalogs of *match*'s chain, and any that failed to load."""
+        if not self.auto_reload:
+            # Without auto-reload a catalog is read once: so is the chain.
+            found = self._translators.get(match.catalogs)
+            if found is not None:
+                return found[0], list(found[1])
         catalogs, problems = self.catalogs.chain(match.catalogs)
-        return Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None), problems
+        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        if not self.auto_reload:
+            self._translators[match.catalogs] = (translator, tuple(problems))
+        return translator, problems
 
     def describe_window(
         self,
@@ -581,10 +589,6 @@ class Mailer:
             "business_day": business_day,
         }
         name = f"scenarios/{declared.id}.j2"
-        text_vars = {**base, "layout": "layouts/email.txt.j2", "components": "components/text.j2",
-                     "channel": "text"}
-        html_vars = {**base, "layout": "layouts/email.html.j2", "components": "components/html.j2",
-                     "channel": "html"}
         compiled = None if mark_fallbacks else self._compiled(declared.id, match, fmt.direction, translator)
         html_inlined = False
         if compiled is not None:
@@ -592,11 +596,13 @@ class Mailer:
             # Any error is reproduced by the full templates below, which say where it is.
             before = list(fallbacks)
             try:
-                subject, preheader, text = compiled.render_text({**text_vars, _STATE: text_state})
+                variables = {**self._text_env.globals, **base, _STATE: text_state}
+                subject, preheader, text = compiled.render_text(variables)
                 subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
-                html = compiled.render_html({**html_vars, _STATE: html_state, "plain_subject": subject})
+                variables = {**variables, _STATE: html_state, "plain_subject": subject}
+                html = compiled.render_html(variables)
                 html_inlined = compiled.html_inlined
-            except Exception:  # noqa: BLE001 - the full path raises the precise, typed error
+            except Exception:  # the full path raises the precise, typed error
                 if not self._compiled_fallback:
                     raise
                 fallbacks[:] = before
@@ -605,6 +611,10 @@ class Mailer:
                 html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
                 compiled = None
         if compiled is None:
+            text_vars = {**base, "layout": "layouts/email.txt.j2", "components": "components/text.j2",
+                         "channel": "text"}
+            html_vars = {**base, "layout": "layouts/email.html.j2", "components": "components/html.j2",
+                         "channel": "html"}
             subject, preheader, text, html = self._render_full(declared.id, name, text_vars, html_vars,
                                                                text_state, html_state)
         for part in (text_state.fallbacks, html_state.fallbacks):
@@ -613,7 +623,7 @@ class Mailer:
                     fallbacks.append(item)
         preheader = collapse_spaces(_plain(preheader))
         text = finish_isolates(_BIDI_CONTROLS.sub("", text))
-        text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
+        text = _tidy_lines(text)
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self.strict:
             serious = [f for f in fallbacks if f.kind in STRICT_KINDS]
@@ -745,6 +755,15 @@ def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[st
     return subject, preheader, text
 
 
+def _tidy_lines(text: str) -> str:
+    """No spaces at line ends, at most one blank line in a row, one newline at the end."""
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
 def _plain(text: str) -> str:
     """A header or preview line: no bidi controls and no isolate sentinels."""
     return strip_sentinels(_BIDI_CONTROLS.sub("", text))
@@ -775,6 +794,7 @@ def _estimated_note(cal: BusinessCalendar, start: date, last: date, locale: str)
                            f"calendar in the data yet); the dates may move")
 
 
+@lru_cache(maxsize=512)
 def _territory_currency(country: str, when: date) -> str:
     currencies = babel.numbers.get_territory_currencies(country, start_date=when, tender=True)
     return currencies[0] if currencies else "EUR"
