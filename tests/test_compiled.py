@@ -195,3 +195,28 @@ def test_mark_fallbacks_renders_through_the_full_templates() -> None:
     assert_same(plain, Mailer(pseudo=True, compiled=False).render("refund_approved", locale="en-XA",
                                                                    context=context, now=NOW))
     assert marked.text == plain.text
+
+
+def test_plural_sentences_follow_the_catalogs_rule_and_its_failures(tmp_path: Path) -> None:
+    """A compiled plural sentence picks the catalog's form for each count, and a count
+    the Plural-Forms rule fails for falls back (and is recorded) exactly as in full."""
+    write_po(tmp_path, "sv", po_text(
+        'msgid "We\'ve also added %(num)s loyalty point to your account."\n'
+        'msgid_plural "We\'ve also added %(num)s loyalty points to your account."\n'
+        'msgstr[0] "En bonuspoäng (%(num)s) har lagts till."\n'
+        'msgstr[1] "%(num)s bonuspoäng har lagts till."\n',
+        plural="nplurals=2; plural=(n > 100000 ? 7 : n != 1);"))
+    full = Mailer(catalogs=tmp_path, compiled=False)
+    fast = compiled_mailer(catalogs=tmp_path)
+    context = full.scenario("order_cancelled_out_of_stock").sample("sv", now=NOW)
+    seen = []
+    for points in (1, 7, 250_000):
+        case = {**context, "loyalty_points": points}
+        expected = full.render("order_cancelled_out_of_stock", locale="sv-SE", context=case, now=NOW)
+        email = fast.render("order_cancelled_out_of_stock", locale="sv-SE", context=case, now=NOW)
+        assert_same(email, expected)
+        seen.append(email)
+    assert "En bonuspoäng (1) har lagts till." in seen[0].text
+    assert "7 bonuspoäng har lagts till." in seen[1].text
+    assert any("Plural-Forms gives form 7" in f.detail for f in seen[2].fallbacks)
+    assert was_compiled(fast, "order_cancelled_out_of_stock")
