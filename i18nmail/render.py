@@ -221,6 +221,17 @@ def _truncate_graphemes(text: str, limit: int) -> str:
     return text[:cut].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
+class _Agent(dict[str, Any]):
+    """Who signs the email: ``agent.name`` and ``agent["name"]`` both work in a
+    template, and the attribute is found without an exception first."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclass(frozen=True)
 class _CompiledEntry:
     """A compiled scenario (or ``None``: it renders in full), with what it was built from."""
@@ -524,12 +535,12 @@ class Mailer:
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
-        agent = {
-            "name": values.get("agent_name") or shop.signature_name,
-            "title": values.get("agent_title") or shop.title_for(match.catalogs),
-            "email": values.get("agent_email") or shop.support_email,
-            "phone": values.get("agent_phone") or shop.support_phone,
-        }
+        agent = _Agent(
+            name=values.get("agent_name") or shop.signature_name,
+            title=values.get("agent_title") or shop.title_for(match.catalogs),
+            email=values.get("agent_email") or shop.support_email,
+            phone=values.get("agent_phone") or shop.support_phone,
+        )
         try:
             today = fmt.today(now)
         except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
