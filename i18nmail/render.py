@@ -328,6 +328,7 @@ class Mailer:
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
+        self._negotiated: dict[str, LocaleMatch] = {}
         self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
@@ -364,7 +365,15 @@ class Mailer:
 
     def negotiate(self, locale: object) -> LocaleMatch:
         """The locale a render for *locale* would use, and why."""
-        return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        if self.auto_reload or not isinstance(locale, str) or len(locale) > 64:
+            return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        found = self._negotiated.get(locale)  # the same few tags, email after email
+        if found is None:
+            found = negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+            if len(self._negotiated) >= 4096:
+                self._negotiated.clear()
+            self._negotiated[locale] = found
+        return found
 
     # -- rendering -----------------------------------------------------------------
 
