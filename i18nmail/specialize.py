@@ -538,7 +538,7 @@ def _written_once(macro: nodes.Macro, names: list[str]) -> list[str]:
                 written.append(child.name)
             elif not isinstance(child, nodes.TemplateData):
                 return []
-    loads = [n.name for n in macro.find_all(nodes.Name) if n.name in names]
+    loads = [n.name for n in macro.find_all(nodes.Name) if n.name in names and n.ctx == "load"]
     ordered = [name for name in names if name in written]
     if sorted(loads) != sorted(written) or len(set(written)) != len(written) or written != ordered:
         return []
