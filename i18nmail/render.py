@@ -722,6 +722,9 @@ class Mailer:
                  "line_height": line_height(match.language)}
         constants = LocaleConstants(translator, match.language, direction, names, self.shop)
         with self._compile_lock:
+            entry = self._compiled_cache.get(key)
+            if entry is not None and entry.catalogs == translator.catalogs and not self.auto_reload:
+                return entry.compiled  # another thread compiled it meanwhile
             try:
                 done: CompiledScenario | None = compile_scenario(
                     self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,

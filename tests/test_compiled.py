@@ -220,3 +220,30 @@ def test_plural_sentences_follow_the_catalogs_rule_and_its_failures(tmp_path: Pa
     assert "7 bonuspoäng har lagts till." in seen[1].text
     assert any("Plural-Forms gives form 7" in f.detail for f in seen[2].fallbacks)
     assert was_compiled(fast, "order_cancelled_out_of_stock")
+
+
+def test_without_css_inlining_the_compiled_html_is_the_full_paths() -> None:
+    """With inline_css=False the compiled HTML keeps Jinja's own escaping, as the full path does."""
+    full = Mailer(inline_css=False, compiled=False)
+    fast = compiled_mailer(inline_css=False)
+    for scenario in ("order_cancelled_out_of_stock", "support_acknowledgement"):
+        for context in hostile_contexts(full, scenario, "sv")[:2]:
+            assert_same(fast.render(scenario, locale="sv-SE", context=context, now=NOW),
+                        full.render(scenario, locale="sv-SE", context=context, now=NOW))
+        assert was_compiled(fast, scenario)
+
+
+def test_threads_rendering_one_locale_get_one_compiled_scenario() -> None:
+    """Eight threads rendering the same scenario and locale get identical emails,
+    and the Mailer keeps one compiled scenario for that locale."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    mailer = Mailer()
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    expected = Mailer(compiled=False).render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    with ThreadPoolExecutor(8) as pool:
+        emails = list(pool.map(lambda _: mailer.render("refund_approved", locale="sv-SE", context=context,
+                                                        now=NOW), range(64)))
+    for email in emails:
+        assert_same(email, expected)
+    assert [key[0] for key in mailer._compiled_cache] == ["refund_approved"]
