@@ -157,8 +157,7 @@ def _channel(sources: Sources, name: str, constants: LocaleConstants,
         modules[alias] = sources.module(module_name)
     trees.extend(sources.parse(module.name) for module in sources.modules())
     _guard_constants([t for t in trees if sources.first_check(t)], names)
-    compiler.stored = frozenset(n.name for tree in trees for n in tree.find_all(nodes.Name)
-                                if n.ctx in ("store", "param"))
+    compiler.stored = frozenset().union(*(sources.stored_in(tree) for tree in trees))
     scope = Scope(dict(names), modules, {})
     filled = {**_layout_blocks(layout_tree), **blocks}
     # Blocks in the order the layout uses them do not depend on each other

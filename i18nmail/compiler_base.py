@@ -215,6 +215,7 @@ class Sources:
         self.used: dict[str, Callable[[], bool] | None] = {}
         self._names: dict[int, tuple[nodes.Node, frozenset[str]]] = {}
         self._free: dict[int, tuple[nodes.Macro, frozenset[str]]] = {}
+        self._stored: dict[int, tuple[nodes.Template, frozenset[str]]] = {}
         self._checked: list[nodes.Template] = []
 
     def parse(self, name: str) -> nodes.Template:
@@ -234,6 +235,14 @@ class Sources:
     def modules(self) -> list[Module]:
         """The component modules read so far."""
         return list(self._modules.values())
+
+    def stored_in(self, tree: nodes.Template) -> frozenset[str]:
+        """Every name *tree* binds: sets, loop variables, macro parameters (cached)."""
+        found = self._stored.get(id(tree))
+        if found is None or found[0] is not tree:
+            names = frozenset(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
+            found = self._stored[id(tree)] = (tree, names)
+        return found[1]
 
     def names_in(self, node: nodes.Node) -> frozenset[str]:
         """Every name *node* mentions (cached: the tree never changes)."""
