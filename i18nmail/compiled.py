@@ -44,6 +44,7 @@ from .compiler_base import (
     LocaleConstants,
     Module,
     NotCompilable,
+    PluralTable,
     Scope,
     Sources,
     blank,
@@ -64,6 +65,8 @@ class CompiledScenario:
     html: jinja2.Template
     html_inlined: bool
     uptodate: tuple[Callable[[], bool], ...] = field(default=())
+    #: The plural sentences its templates name (kept alive with them).
+    tables: tuple[PluralTable, ...] = field(default=())
 
     def is_up_to_date(self) -> bool:
         return all(check() for check in self.uptodate)
@@ -136,8 +139,8 @@ def _guard_constants(trees: Iterable[nodes.Node], names: Iterable[str]) -> None:
 
 
 def _channel(sources: Sources, name: str, constants: LocaleConstants,
-             layout: str, components: str, channel: str) -> tuple[dict[str, list[nodes.Node]], list[nodes.Node],
-                                                    dict[str, nodes.Macro]]:
+             layout: str, components: str, channel: str) -> tuple[Specializer, list[nodes.Node]]:
+    """One channel's compiler, after it compiled the blocks, and the layout's statements."""
     env = sources.env
     names = {**constants.names, "layout": layout, "components": components, "channel": channel}
     consts = LocaleConstants(constants.translator, constants.language, constants.direction, names,
@@ -152,11 +155,9 @@ def _channel(sources: Sources, name: str, constants: LocaleConstants,
         if not isinstance(module_name, str):
             raise NotCompilable(f"import of {target!r}")
         modules[alias] = sources.module(module_name)
-    for module in list(sources._modules.values()):
-        trees.append(sources.parse(module.name))
+    trees.extend(sources.parse(module.name) for module in sources.modules())
     _guard_constants([t for t in trees if sources.first_check(t)], names)
-    compiler.stored = frozenset(n.name for tree in trees for n in tree.find_all(nodes.Name)
-                                if n.ctx in ("store", "param"))
+    compiler.stored = frozenset().union(*(sources.stored_in(tree) for tree in trees))
     scope = Scope(dict(names), modules, {})
     filled = {**_layout_blocks(layout_tree), **blocks}
     # Blocks in the order the layout uses them do not depend on each other
@@ -164,9 +165,7 @@ def _channel(sources: Sources, name: str, constants: LocaleConstants,
     for block_name, block_body in filled.items():
         compiler.blocks[block_name] = compiler.stmts(block_body, scope if block_name in blocks
                                                      else Scope(dict(names), {}, {}))
-    layout_body = compiler.stmts(layout_tree.body, Scope(dict(names), {}, {}))
-    compiled_blocks = dict(compiler.blocks)
-    return compiled_blocks, layout_body, compiler.needed
+    return compiler, compiler.stmts(layout_tree.body, Scope(dict(names), {}, {}))
 
 
 def _template(env: jinja2.Environment, body: list[nodes.Node], macros: Mapping[str, nodes.Macro]) -> jinja2.Template:
@@ -216,23 +215,22 @@ def _checks(*sources: Sources) -> tuple[Callable[[], bool], ...]:
 def _compile(text_sources: Sources, html_sources: Sources, name: str, constants: LocaleConstants,
              inline: Callable[[str], str] | None) -> CompiledScenario:
     text_env, html_env = text_sources.env, html_sources.env
-    text_blocks, text_body, text_macros = _channel(
-        text_sources, name, constants, "layouts/email.txt.j2", "components/text.j2", "text")
-    _, html_body, html_macros = _channel(
-        html_sources, name, constants, "layouts/email.html.j2", "components/html.j2", "html")
+    text, text_body = _channel(text_sources, name, constants, "layouts/email.txt.j2", "components/text.j2", "text")
+    html, html_body = _channel(html_sources, name, constants, "layouts/email.html.j2", "components/html.j2", "html")
     for required in ("subject", "preheader"):
-        if required not in text_blocks:
+        if required not in text.blocks:
             raise NotCompilable(f"no {required} block")
     if inline is not None:
-        inline_once(html_body, inline, html_macros.values())
+        inline_once(html_body, inline, html.needed.values())
     try:
         return CompiledScenario(
-            subject=_template(text_env, text_blocks["subject"], text_macros),
-            preheader=_template(text_env, text_blocks["preheader"], text_macros),
-            text=_template(text_env, text_body, text_macros),
-            html=_template(html_env, html_body, html_macros),
+            subject=_template(text_env, text.blocks["subject"], text.needed),
+            preheader=_template(text_env, text.blocks["preheader"], text.needed),
+            text=_template(text_env, text_body, text.needed),
+            html=_template(html_env, html_body, html.needed),
             html_inlined=inline is not None,
             uptodate=_checks(text_sources, html_sources),
+            tables=tuple(text.tables + html.tables),
         )
     except jinja2.TemplateError as exc:
         raise NotCompilable(f"the compiled template does not compile: {exc}") from exc

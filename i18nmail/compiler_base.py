@@ -3,16 +3,18 @@ and the filters a compiled template calls (see :mod:`i18nmail.compiled`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from jinja2 import nodes, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .catalogs import Translator
+from .catalogs import _FORMAT_RE, Translator
 from .typography import isolate
 
 #: The filters a compiled template calls: value escaping for the HTML part and
@@ -27,6 +29,8 @@ HOLE_ATTR = "__i18nmail_attr"
 ISOLATE = "__i18nmail_isolate"
 
 MESSAGE_CALLS = {"_": 0, "gettext": 0, "pgettext": 1}
+PLURAL_CALLS = {"ngettext": 0, "npgettext": 1}
+PLURAL = "__i18nmail_plural"
 
 
 class NotCompilable(Exception):
@@ -103,13 +107,68 @@ def method(context: Context, obj: Any, name: str, *args: Any, **kwargs: Any) -> 
     return function(*args, **kwargs)
 
 
+class PluralTable:
+    """The forms of one plural sentence in one catalog, split into text and
+    placeholders once; a render picks the form for its count and fills it in."""
+
+    def __init__(self, function: str, args: tuple[str, ...], catalog: Any, forms: tuple[str, ...], *,
+                 autoescape: bool, rtl: bool) -> None:
+        self.function, self.args, self.catalog = function, args, catalog
+        self.forms = tuple(tuple(_pieces(form)) for form in forms)
+        self.autoescape, self.rtl = autoescape, rtl
+
+    def render(self, context: Context, n: Any, values: dict[str, Any]) -> Any:
+        index = None
+        if type(n) is int:
+            try:
+                index = self.catalog.plural(n)
+            except (ArithmeticError, ValueError, TypeError, IndexError, RecursionError):
+                index = None
+        if not isinstance(index, int) or not 0 <= index < len(self.forms) or not all(
+                isinstance(p, str) or p[0] in values or p[0] == "num" for p in self.forms[index]):
+            # Anything unusual: the template's own call, which records or raises it.
+            return context.call(context.resolve_or_missing(self.function), *self.args, n, **values)
+        values.setdefault("num", context.resolve_or_missing("fmt").number(n))
+        out: list[str] = []
+        for piece in self.forms[index]:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            value = values[piece[0]]
+            if self.autoescape:
+                out.append(f"<bdi>{escape(value)}</bdi>" if self.rtl else str(escape(value)))
+            else:
+                out.append(isolate(value) if self.rtl else str(value))
+        return Markup("".join(out)) if self.autoescape else "".join(out)
+
+
+def _pieces(text: str) -> Iterator[str | tuple[str]]:
+    last = 0
+    for match in _FORMAT_RE.finditer(text):
+        yield text[last:match.start()]
+        last = match.end()
+        yield "%" if match.group("name") is None else (match.group("name"),)
+    yield text[last:]
+
+
+#: Plural tables of the compiled templates alive, by the number their templates name.
+PLURAL_TABLES: weakref.WeakValueDictionary[int, PluralTable] = weakref.WeakValueDictionary()
+PLURAL_NUMBERS = itertools.count()
+
+
+@pass_context
+def plural(context: Context, n: Any, table: int, **values: Any) -> Any:
+    """A compiled plural sentence (see :class:`PluralTable`)."""
+    return PLURAL_TABLES[table].render(context, n, values)
+
+
 def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     """``fmt.name(*args)``: the render's formatter, whose methods are plain Python."""
     return getattr(fmt, name)(*args, **kwargs)
 
 
 FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate, METHOD: method, APPLY: apply,
-           FORMAT: format_value}
+           FORMAT: format_value, PLURAL: plural}
 
 
 # -- the source: a scenario, its layout and its component modules ----------------------
@@ -156,6 +215,7 @@ class Sources:
         self.used: dict[str, Callable[[], bool] | None] = {}
         self._names: dict[int, tuple[nodes.Node, frozenset[str]]] = {}
         self._free: dict[int, tuple[nodes.Macro, frozenset[str]]] = {}
+        self._stored: dict[int, tuple[nodes.Template, frozenset[str]]] = {}
         self._checked: list[nodes.Template] = []
 
     def parse(self, name: str) -> nodes.Template:
@@ -171,6 +231,18 @@ class Sources:
         self._parsed[name] = (tree, uptodate)
         self.used[name] = uptodate
         return tree
+
+    def modules(self) -> list[Module]:
+        """The component modules read so far."""
+        return list(self._modules.values())
+
+    def stored_in(self, tree: nodes.Template) -> frozenset[str]:
+        """Every name *tree* binds: sets, loop variables, macro parameters (cached)."""
+        found = self._stored.get(id(tree))
+        if found is None or found[0] is not tree:
+            names = frozenset(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
+            found = self._stored[id(tree)] = (tree, names)
+        return found[1]
 
     def names_in(self, node: nodes.Node) -> frozenset[str]:
         """Every name *node* mentions (cached: the tree never changes)."""

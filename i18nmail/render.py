@@ -221,6 +221,17 @@ def _truncate_graphemes(text: str, limit: int) -> str:
     return text[:cut].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
+class _Agent(dict[str, Any]):
+    """Who signs the email: ``agent.name`` and ``agent["name"]`` both work in a
+    template, and the attribute is found without an exception first."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclass(frozen=True)
 class _CompiledEntry:
     """A compiled scenario (or ``None``: it renders in full), with what it was built from."""
@@ -317,6 +328,7 @@ class Mailer:
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
+        self._negotiated: dict[str, LocaleMatch] = {}
         self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
@@ -353,7 +365,15 @@ class Mailer:
 
     def negotiate(self, locale: object) -> LocaleMatch:
         """The locale a render for *locale* would use, and why."""
-        return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        if self.auto_reload or not isinstance(locale, str) or len(locale) > 64:
+            return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        found = self._negotiated.get(locale)  # the same few tags, email after email
+        if found is None:
+            found = negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+            if len(self._negotiated) >= 4096:
+                self._negotiated.clear()
+            self._negotiated[locale] = found
+        return found
 
     # -- rendering -----------------------------------------------------------------
 
@@ -524,12 +544,12 @@ class Mailer:
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
-        agent = {
-            "name": values.get("agent_name") or shop.signature_name,
-            "title": values.get("agent_title") or shop.title_for(match.catalogs),
-            "email": values.get("agent_email") or shop.support_email,
-            "phone": values.get("agent_phone") or shop.support_phone,
-        }
+        agent = _Agent(
+            name=values.get("agent_name") or shop.signature_name,
+            title=values.get("agent_title") or shop.title_for(match.catalogs),
+            email=values.get("agent_email") or shop.support_email,
+            phone=values.get("agent_phone") or shop.support_phone,
+        )
         try:
             today = fmt.today(now)
         except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
@@ -702,6 +722,9 @@ class Mailer:
                  "line_height": line_height(match.language)}
         constants = LocaleConstants(translator, match.language, direction, names, self.shop)
         with self._compile_lock:
+            entry = self._compiled_cache.get(key)
+            if entry is not None and entry.catalogs == translator.catalogs and not self.auto_reload:
+                return entry.compiled  # another thread compiled it meanwhile
             try:
                 done: CompiledScenario | None = compile_scenario(
                     self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,

@@ -16,15 +16,20 @@ from markupsafe import Markup, escape
 from .catalogs import _FORMAT_RE
 from .compiler_base import (
     APPLY,
-    FORMAT,
     CONTEXT_FUNCTIONS,
+    FORMAT,
     ISOLATE,
     MESSAGE_CALLS,
     METHOD,
     NOT_CONST,
+    PLURAL,
+    PLURAL_CALLS,
+    PLURAL_NUMBERS,
+    PLURAL_TABLES,
     LocaleConstants,
     Module,
     NotCompilable,
+    PluralTable,
     Scope,
     Sources,
     const_node,
@@ -45,6 +50,7 @@ class Specializer:
         self.blocks: dict[str, list[nodes.Node]] = {}
         self.spliced: set[str] = set()
         self.hoists: list[nodes.Node] = []
+        self.tables: list[PluralTable] = []
         self.stored: frozenset[str] = frozenset()
         self.names: list[str] = []
         self.conditional = 0
@@ -378,6 +384,11 @@ class Specializer:
             folded = self.message(target.name, node, scope)
             if folded is not None:
                 return folded
+        if isinstance(target, nodes.Name) and target.name in PLURAL_CALLS and target.name not in scope.consts \
+                and node.dyn_args is None and node.dyn_kwargs is None:
+            compiled = self.plural(target.name, node, scope)
+            if compiled is not None:
+                return compiled
         if isinstance(target, nodes.Name) and target.name == "setting" and not node.kwargs \
                 and node.dyn_args is None and node.dyn_kwargs is None:
             args = [self.expr(a, scope) for a in node.args]
@@ -409,6 +420,33 @@ class Specializer:
                                     node.kwargs, None, None, lineno=node.lineno)
             return nodes.Filter(node.node, APPLY, node.args, node.kwargs, None, None, lineno=node.lineno)
         return node
+
+    def plural(self, function: str, node: nodes.Call, scope: Scope) -> nodes.Expr | None:
+        """A plural sentence of this locale's own catalog as a :class:`PluralTable`;
+        ``None`` leaves the call (a fallback, a catalog whose forms do not check out)."""
+        count = PLURAL_CALLS[function] + 2
+        if len(node.args) != count + 1 or not all(isinstance(a, nodes.Const) and isinstance(a.value, str)
+                                                  for a in node.args[:count]):
+            return None
+        args = tuple(cast(nodes.Const, a).value for a in node.args[:count])
+        key = (args[0] if count == 3 else None, args[-2])
+        translator = self.c.translator
+        for catalog in translator.catalogs:
+            forms = catalog.messages.get(key)
+            if not isinstance(forms, tuple):
+                continue
+            if len(forms) != catalog.nplurals or catalog.locale != translator.primary or any(
+                    catalog.verdict(key, index, args[-1], allowed_extra=("num",)) for index in range(len(forms))):
+                return None
+            table = PluralTable(function, args, catalog, forms, autoescape=self.autoescape,
+                                rtl=self.c.direction == "rtl")
+            number = next(PLURAL_NUMBERS)
+            PLURAL_TABLES[number] = table
+            self.tables.append(table)
+            return nodes.Filter(self.expr(node.args[count], scope), PLURAL, [nodes.Const(number)],
+                                [nodes.Keyword(k.key, self.expr(k.value, scope)) for k in node.kwargs], None, None,
+                                lineno=node.lineno)
+        return None
 
     def message(self, function: str, node: nodes.Call, scope: Scope) -> nodes.Expr | None:
         """A constant message's translation, or ``None`` to leave the call as it is
@@ -489,16 +527,18 @@ class Substitute:
 def _written_once(macro: nodes.Macro, names: list[str]) -> list[str]:
     """Arguments of *macro* it only writes out, once each and in their order, in a
     body of plain output: evaluated there, not before, nothing changes."""
-    if not names or not all(isinstance(node, nodes.Output) for node in macro.body):
+    if not names:
         return []
     written: list[str] = []
     for node in macro.body:
+        if not isinstance(node, nodes.Output):
+            return []
         for child in node.nodes:
             if isinstance(child, nodes.Name) and child.name in names:
                 written.append(child.name)
             elif not isinstance(child, nodes.TemplateData):
                 return []
-    loads = [n.name for n in macro.find_all(nodes.Name) if n.name in names]
+    loads = [n.name for n in macro.find_all(nodes.Name) if n.name in names and n.ctx == "load"]
     ordered = [name for name in names if name in written]
     if sorted(loads) != sorted(written) or len(set(written)) != len(written) or written != ordered:
         return []
