@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from i18nmail import Mailer, RenderedEmail, Shop, StrictModeError, TemplateError
 from i18nmail.render import builtin_templates
@@ -247,3 +249,17 @@ def test_threads_rendering_one_locale_get_one_compiled_scenario() -> None:
     for email in emails:
         assert_same(email, expected)
     assert [key[0] for key in mailer._compiled_cache] == ["refund_approved"]
+
+
+@given(st.text(alphabet=" \t\n\xa0ab-\u200f\u2068", max_size=60))
+def test_tidy_lines_is_the_regex_it_replaced(text: str) -> None:
+    """Line tidying (trailing spaces, blank-line runs, bidi controls) gives what the
+    former whole-text regexes gave, for any mix of spaces, tabs, blank lines and controls."""
+    import re
+
+    from i18nmail.render import _BIDI_CONTROLS, _tidy_lines, _without_bidi_controls
+
+    blank_lines = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+    trailing = re.compile(r"[ \t]+\n")
+    expected = trailing.sub("\n", blank_lines.sub("\n\n", _BIDI_CONTROLS.sub("", text))).strip() + "\n"
+    assert _tidy_lines(_without_bidi_controls(text)) == expected
