@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from datetime import date
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -162,8 +163,24 @@ def plural(context: Context, n: Any, table: int, **values: Any) -> Any:
     return PLURAL_TABLES[table].render(context, n, values)
 
 
+_EXACT = (int, str, date)
+
+
 def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    """``fmt.name(*args)``: the render's formatter, whose methods are plain Python."""
+    """``fmt.name(*args)``: the render's formatter, whose methods are plain Python.
+
+    The text and the HTML template ask for the same few values: one argument
+    of an exact int, str or date type is looked up first in the render's
+    ``shown`` dict (a hit costs a dict look-up, not a trip through the memo).
+    """
+    if len(args) == 1 and not kwargs and type(args[0]) in _EXACT:
+        shown = getattr(fmt, "shown", None)
+        if shown is not None:
+            key = (name, type(args[0]), args[0])
+            found = shown.get(key)
+            if found is None:
+                found = shown[key] = getattr(fmt, name)(args[0])
+            return found
     return getattr(fmt, name)(*args, **kwargs)
 
 

@@ -53,6 +53,9 @@ class PerRender(Formatter):
         # The same settings and resolved patterns as the shared formatter.
         self.__dict__.update(shared.__dict__)
         self.memo: dict[Hashable, str] = {}
+        #: What the compiled templates have shown, by (method, type, value)
+        #: (see :func:`i18nmail.compiler_base.format_value`).
+        self.shown: dict[tuple[str, type, object], str] = {}
 
     def _once(self, method: str, *args: object) -> str:
         try:
