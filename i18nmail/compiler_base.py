@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from datetime import date
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -173,7 +174,8 @@ def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     of an exact int, str or date type is looked up first in the render's
     ``shown`` dict (a hit costs a dict look-up, not a trip through the memo).
     """
-    if len(args) == 1 and not kwargs and type(args[0]) in _EXACT:
+    if len(args) == 1 and not kwargs and (type(args[0]) in _EXACT or (name == "money" and type(args[0]) is Decimal)):
+        # (equal Decimals give the same amount of money: it is rounded to the currency's digits)
         shown = getattr(fmt, "shown", None)
         if shown is not None:
             key = (name, type(args[0]), args[0])

@@ -424,6 +424,9 @@ class Mailer:
         ``subdivision`` picks a region's calendar (``"SCT"`` for Scotland);
         by default the market file's (England and Wales for ``GB``).
         """
+        cal = self._calendars.get((country, subdivision))  # the lock only to build one
+        if cal is not None:
+            return cal
         with self._lock:
             cal = self._calendars.get((country, subdivision))
             if cal is None:
