@@ -710,12 +710,15 @@ class Mailer:
         built on the locale's second render; ``None`` while it is not (or cannot be)."""
         if not self.compiled:
             return None
-        key = (scenario, match.tag, match.catalogs, match.language, match.script, direction)
+        key = (scenario, match.tag, match.catalogs, match.script, direction)
         entry = self._compiled_cache.get(key)
-        if entry is not None and entry.catalogs == translator.catalogs and all(
-                a is b for a, b in zip(entry.catalogs, translator.catalogs, strict=True)) and (
-                not self.auto_reload or all(check() for check in entry.uptodate)):
-            return entry.compiled
+        if entry is not None:
+            if entry.catalogs is translator.catalogs and not self.auto_reload:
+                return entry.compiled  # the usual case: the same catalogs, read once
+            if len(entry.catalogs) == len(translator.catalogs) and all(
+                    a is b for a, b in zip(entry.catalogs, translator.catalogs, strict=True)) and (
+                    not self.auto_reload or all(check() for check in entry.uptodate)):
+                return entry.compiled
         count = self._render_counts.get(key, 0) + 1
         self._render_counts[key] = count
         if count < self._compile_after:
