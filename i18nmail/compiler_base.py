@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from datetime import date
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import jinja2
