@@ -54,13 +54,16 @@ from .specialize import Specializer
 
 __all__ = ["CompiledScenario", "LocaleConstants", "NotCompilable", "Sources", "compile_scenario"]
 
+#: Between subject, preheader and text in the output of the one text template
+#: (a customer's text never holds a NUL: the context's text fields drop them).
+SEPARATOR = "\x00i18nmail\x00"
+
+
 @dataclass
 class CompiledScenario:
-    """The subject, preheader and text templates and the HTML template of one
-    scenario in one locale."""
+    """The text template (subject, preheader and plain text in one pass) and the
+    HTML template of one scenario in one locale."""
 
-    subject: jinja2.Template
-    preheader: jinja2.Template
     text: jinja2.Template
     html: jinja2.Template
     html_inlined: bool
@@ -77,9 +80,10 @@ class CompiledScenario:
         *variables* holds the environment's globals and the render's values;
         the context takes it over (it is not copied).
         """
-        ctx = _context(self.text, variables)
-        return ("".join(self.subject.root_render_func(ctx)), "".join(self.preheader.root_render_func(ctx)),
-                "".join(self.text.root_render_func(ctx)))
+        parts = "".join(self.text.root_render_func(_context(self.text, variables))).split(SEPARATOR)
+        if len(parts) != 3:
+            raise ValueError("a value holds the compiled template's separator")  # the full path renders it
+        return parts[0], parts[1], parts[2]
 
     def render_html(self, variables: dict[str, Any]) -> str:
         return "".join(self.html.root_render_func(_context(self.html, variables)))
@@ -224,9 +228,9 @@ def _compile(text_sources: Sources, html_sources: Sources, name: str, constants:
         inline_once(html_body, inline, html.needed.values())
     try:
         return CompiledScenario(
-            subject=_template(text_env, text.blocks["subject"], text.needed),
-            preheader=_template(text_env, text.blocks["preheader"], text.needed),
-            text=_template(text_env, text_body, text.needed),
+            text=_template(text_env, [*text.splice("subject"), nodes.Output([nodes.TemplateData(SEPARATOR)]),
+                                      *text.splice("preheader"), nodes.Output([nodes.TemplateData(SEPARATOR)]),
+                                      *text_body], text.needed),
             html=_template(html_env, html_body, html.needed),
             html_inlined=inline is not None,
             uptodate=_checks(text_sources, html_sources),

@@ -601,11 +601,6 @@ class Mailer:
             "fmt": fmt,
             "shop": shop,
             "agent": agent,
-            "locale": match.tag,
-            "lang": match.language,
-            "dir": fmt.direction,
-            "font_stack": Markup(font_stack(match.language, match.script)),  # our own CSS constant
-            "line_height": line_height(match.language),
             "now": now,
             "today": today,
             "refund_window": refund_window,
@@ -622,7 +617,8 @@ class Mailer:
                 variables = {**self._text_env.globals, **base, _STATE: text_state}
                 subject, preheader, text = compiled.render_text(variables)
                 subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
-                variables = {**variables, _STATE: html_state, "plain_subject": subject}
+                variables[_STATE] = html_state  # the text pass is done with them
+                variables["plain_subject"] = subject
                 html = compiled.render_html(variables)
                 html_inlined = compiled.html_inlined
             except Exception:  # the full path raises the precise, typed error
@@ -634,6 +630,9 @@ class Mailer:
                 html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
                 compiled = None
         if compiled is None:
+            # What the compiled templates have as constants.
+            base.update(locale=match.tag, lang=match.language, dir=fmt.direction, line_height=line_height(match.language),
+                        font_stack=Markup(font_stack(match.language, match.script)))  # our own CSS constant
             text_vars = {**base, "layout": "layouts/email.txt.j2", "components": "components/text.j2",
                          "channel": "text"}
             html_vars = {**base, "layout": "layouts/email.html.j2", "components": "components/html.j2",

@@ -180,11 +180,13 @@ class Specializer:
         return out
 
     def splice(self, name: str) -> list[nodes.Node]:
-        """A compiled block's statements, copied when used a second time."""
+        """A compiled block's statements in a scope of their own (what a block
+        sets stays in it, as in a block), copied when used a second time."""
+        body = self.blocks[name]
         if name in self.spliced:
-            return copy.deepcopy(self.blocks[name], memo={id(self.env): self.env})
+            body = copy.deepcopy(body, memo={id(self.env): self.env})
         self.spliced.add(name)
-        return self.blocks[name]
+        return [nodes.Scope(body)]
 
     # macros
 
