@@ -521,6 +521,11 @@ class BusinessCalendar:
             raise TypeError(f"expected a datetime.date, got {type(day).__name__}")
         return day
 
+    def start_day(self, start: date | datetime) -> date:
+        """The day counting starts from: *start*'s date in the calendar's zone,
+        the next day after the cut-off."""
+        return self._start_day(start)
+
     def _start_day(self, start: date | datetime) -> date:
         if isinstance(start, datetime):
             if start.tzinfo is None or start.utcoffset() is None:

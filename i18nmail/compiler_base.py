@@ -17,6 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .catalogs import _FORMAT_RE, Translator
+from .formatting import Formatter
 from .typography import isolate
 
 #: The filters a compiled template calls: value escaping for the HTML part and
@@ -117,6 +118,8 @@ class PluralTable:
                  autoescape: bool, rtl: bool) -> None:
         self.function, self.args, self.catalog = function, args, catalog
         self.forms = tuple(tuple(_pieces(form)) for form in forms)
+        #: The values each form needs besides the count.
+        self.needs = tuple(frozenset(p[0] for p in form if not isinstance(p, str)) - {"num"} for form in self.forms)
         self.autoescape, self.rtl = autoescape, rtl
 
     def render(self, context: Context, n: Any, values: dict[str, Any]) -> Any:
@@ -126,11 +129,11 @@ class PluralTable:
                 index = self.catalog.plural(n)
             except (ArithmeticError, ValueError, TypeError, IndexError, RecursionError):
                 index = None
-        if not isinstance(index, int) or not 0 <= index < len(self.forms) or not all(
-                isinstance(p, str) or p[0] in values or p[0] == "num" for p in self.forms[index]):
+        if not isinstance(index, int) or not 0 <= index < len(self.forms) or not self.needs[index] <= values.keys():
             # Anything unusual: the template's own call, which records or raises it.
             return context.call(context.resolve_or_missing(self.function), *self.args, n, **values)
-        values.setdefault("num", context.resolve_or_missing("fmt").number(n))
+        if "num" not in values:
+            values["num"] = format_value(context.resolve_or_missing("fmt"), "number", n)
         out: list[str] = []
         for piece in self.forms[index]:
             if isinstance(piece, str):
@@ -180,8 +183,8 @@ def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
         if shown is not None:
             key = (name, type(args[0]), args[0])
             found = shown.get(key)
-            if found is None:
-                found = shown[key] = getattr(fmt, name)(args[0])
+            if found is None:  # the shared formatter's own method: no second memo
+                found = shown[key] = str(getattr(Formatter, name)(fmt, args[0]))
             return found
     return getattr(fmt, name)(*args, **kwargs)
 

@@ -329,6 +329,7 @@ class Mailer:
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
         self._negotiated: dict[str, LocaleMatch] = {}
+        self._windows: dict[tuple[object, ...], tuple[date, date, str, Fallback | None]] = {}
         self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
@@ -436,6 +437,23 @@ class Mailer:
                 )
                 self._calendars[(country, subdivision)] = cal
             return cal
+
+    def _refund_window(self, cal: BusinessCalendar, origin: date | datetime, method: str, low: int, high: int,
+                       match: LocaleMatch, fmt: Formatter) -> tuple[RefundWindow, Fallback | None]:
+        """The window and the sentence's dates, and a fallback when its years'
+        closures are estimated: the same for every email of a day and locale."""
+        day = cal.start_day(origin)
+        noted = origin.astimezone(cal.tz).date() if isinstance(origin, datetime) else day
+        key = (cal, day, noted, low, high, match.tag, match.babel_id)
+        found = self._windows.get(key)
+        if found is None:
+            first, last = cal.window(day, low, high)
+            found = (first, last, fmt.date_range(first, last), _estimated_note(cal, noted, last, match.tag))
+            if len(self._windows) >= 4096:
+                self._windows.clear()
+            self._windows[key] = found
+        first, last, dates, note = found
+        return RefundWindow(method, low, high, first, last, dates), note
 
     def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
         """The catalogs of *match*'s chain, and any that failed to load."""
@@ -574,7 +592,7 @@ class Mailer:
                 fallbacks.append(note)
 
         # The text and the HTML pass ask for the same windows: compute each once.
-        windows: dict[tuple[str, date | datetime], RefundWindow] = {}
+        windows: dict[tuple[str, date | datetime], tuple[RefundWindow, Fallback | None]] = {}
 
         def refund_window(method: str | None = None, start: date | datetime | None = None) -> RefundWindow:
             chosen = method or values.get("refund_method") or "card"
@@ -583,11 +601,11 @@ class Mailer:
             if found is None:
                 low, high = shop.refund_policy.days(chosen)
                 cal = calendar()
-                first, last = cal.window(origin, low, high)
-                check_estimated(cal, origin, last)
-                found = RefundWindow(chosen, low, high, first, last, fmt.date_range(first, last))
+                found = self._refund_window(cal, origin, chosen, low, high, match, fmt)
+                if found[1] is not None and found[1] not in fallbacks:
+                    fallbacks.append(found[1])
                 windows[(chosen, origin)] = found
-            return found
+            return found[0]
 
         def business_day(n: int, start: date | datetime | None = None) -> date:
             cal = calendar()
