@@ -167,7 +167,7 @@ def plural(context: Context, n: Any, table: int, **values: Any) -> Any:
     return PLURAL_TABLES[table].render(context, n, values)
 
 
-_EXACT = (int, str, date)
+_EXACT = (int, str, date, Decimal)
 
 
 def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -177,11 +177,12 @@ def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     of an exact int, str or date type is looked up first in the render's
     ``shown`` dict (a hit costs a dict look-up, not a trip through the memo).
     """
-    if len(args) == 1 and not kwargs and (type(args[0]) in _EXACT or (name == "money" and type(args[0]) is Decimal)):
-        # (equal Decimals give the same amount of money: it is rounded to the currency's digits)
+    if len(args) == 1 and not kwargs and type(args[0]) in _EXACT:
+        # Equal Decimals give the same amount of money (it is rounded to the
+        # currency's digits); as a number, 15 and 15.0 are written differently.
         shown = getattr(fmt, "shown", None)
         if shown is not None:
-            key = (name, type(args[0]), args[0])
+            key = (name, type(args[0]), args[0] if name == "money" or type(args[0]) is not Decimal else str(args[0]))
             found = shown.get(key)
             if found is None:  # the shared formatter's own method: no second memo
                 found = shown[key] = str(getattr(Formatter, name)(fmt, args[0]))

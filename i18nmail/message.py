@@ -69,6 +69,8 @@ def collapse_spaces(value: str) -> str:
     >>> collapse_spaces(" Annulée\\u202f:  article\\n épuisé ")
     'Annulée\\u202f: article épuisé'
     """
+    if "  " not in value and value.isprintable():  # the usual case: nothing to collapse
+        return value.strip(" ")
     return _ASCII_SPACE_RUN.sub(" ", value).strip(" ")
 
 

@@ -223,13 +223,11 @@ def _truncate_graphemes(text: str, limit: int) -> str:
 
 class _Agent(dict[str, Any]):
     """Who signs the email: ``agent.name`` and ``agent["name"]`` both work in a
-    template, and the attribute is found without an exception first."""
+    template, and the attribute is an attribute (found without an exception)."""
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(fields)
+        self.__dict__.update(fields)
 
 
 @dataclass(frozen=True)

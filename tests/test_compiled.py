@@ -263,3 +263,14 @@ def test_tidy_lines_is_the_regex_it_replaced(text: str) -> None:
     trailing = re.compile(r"[ \t]+\n")
     expected = trailing.sub("\n", blank_lines.sub("\n\n", _BIDI_CONTROLS.sub("", text))).strip() + "\n"
     assert _tidy_lines(_without_bidi_controls(text)) == expected
+
+
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\xa0\u202fab:\u200e", max_size=40))
+def test_collapse_spaces_is_the_regex_it_replaced(text: str) -> None:
+    """Collapsing spaces with its shortcut for text with nothing to collapse gives
+    what the single whole-text regex gave."""
+    import re
+
+    from i18nmail.message import collapse_spaces
+
+    assert collapse_spaces(text) == re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
