@@ -69,8 +69,9 @@ def collapse_spaces(value: str) -> str:
     >>> collapse_spaces(" Annulée\\u202f:  article\\n épuisé ")
     'Annulée\\u202f: article épuisé'
     """
-    if "  " not in value and value.isprintable():  # the usual case: nothing to collapse
-        return value.strip(" ")
+    stripped = value.strip(" \t\n\r\f\v")
+    if "  " not in stripped and stripped.isprintable():  # the usual case: nothing to collapse
+        return stripped
     return _ASCII_SPACE_RUN.sub(" ", value).strip(" ")
 
 

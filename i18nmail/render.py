@@ -79,7 +79,6 @@ MAX_SUBJECT = 150
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_BIDI_CHARACTERS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass
@@ -802,6 +801,10 @@ def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[st
 def _tidy_lines(text: str) -> str:
     """No spaces or tabs at line ends, at most one blank line in a row, one
     newline at the end (line by line: a regex over the whole text is slower)."""
+    if " \n" not in text and "\t\n" not in text:  # the usual case: only blank-line runs
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
+        return text.strip() + "\n"
     lines: list[str] = []
     blank = False
     for line in text.split("\n"):
@@ -813,7 +816,9 @@ def _tidy_lines(text: str) -> str:
 
 
 def _without_bidi_controls(text: str) -> str:
-    if any(control in text for control in _BIDI_CHARACTERS):  # rarely: a plain scan first
+    if ("\u200e" in text or "\u200f" in text or "\u2068" in text or "\u2069" in text or "\u061c" in text
+            or "\u202a" in text or "\u202b" in text or "\u202c" in text or "\u202d" in text or "\u202e" in text
+            or "\u2066" in text or "\u2067" in text):  # rarely: plain scans first
         return _BIDI_CONTROLS.sub("", text)
     return text
 
