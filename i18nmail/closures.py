@@ -48,7 +48,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "DATA_DIR",
@@ -312,23 +312,43 @@ def load_markets(folder: str | Path = DATA_DIR) -> dict[str, Market]:
     return {m.country: m for m in (load_market(p) for p in sorted(Path(folder).glob("*.toml")))}
 
 
-#: The shipped markets by country code. A shop may add or replace one by
-#: merging (``MARKETS["IT"] = load_market("IT.toml")``) before building calendars.
-MARKETS: dict[str, Market] = load_markets()
+#: The shipped market files read so far one by one (before MARKETS is used).
+_READ: dict[str, Market | None] = {}
+
+if TYPE_CHECKING:
+    #: The shipped markets by country code. A shop may add or replace one by
+    #: merging (``MARKETS["IT"] = load_market("IT.toml")``) before building calendars.
+    MARKETS: dict[str, Market]
+
+
+def __getattr__(name: str) -> Any:
+    # MARKETS is read on first use: a calendar needs one country's file (and
+    # TARGET's), not all of them, so a first email does not parse every file.
+    if name == "MARKETS":
+        markets = load_markets()
+        globals()["MARKETS"] = markets
+        return markets
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def market(country: str) -> Market | None:
     """The market file of *country* (``"DE"``), or ``None`` when there is none."""
-    return MARKETS.get(country.upper())
+    code = country.upper()
+    markets: dict[str, Market] | None = globals().get("MARKETS")
+    if markets is not None:  # loaded, perhaps changed by the shop: it decides
+        return markets.get(code)
+    if code not in _READ:
+        path = DATA_DIR / f"{code}.toml"
+        _READ[code] = load_market(path) if code.isascii() and code.isalnum() and path.is_file() else None
+    return _READ[code]
 
 
 def target_closures(country: str, year: int, markets: Mapping[str, Market] | None = None) -> dict[date, str]:
     """TARGET closing days of *year* when *country* is in the euro area, else ``{}``."""
-    target = (markets if markets is not None else MARKETS).get("TARGET")
+    target = markets.get("TARGET") if markets is not None else market("TARGET")
     if target is None:
         return {}
     joined = target.members.get(country.upper())
     if joined is None or year < joined:
         return {}
     return target.closures_in(year)
-
