@@ -1,6 +1,7 @@
 """A private per-user folder for the small facts i18nmail keeps on disk between
-processes (today: the holidays package's answers, see :mod:`i18nmail.holidaydata`),
-and the switch that turns every such cache off.
+processes (the holidays package's answers, :mod:`i18nmail.holidaydata`; parsed
+TOML files, :mod:`i18nmail.tomlcache`), and the switch that turns every such
+cache off.
 
 The folder is ``i18nmail-cache-<uid>`` in the temporary directory, made with
 mode 0700 and refused when another user owns it or anyone else may enter it:
@@ -8,7 +9,8 @@ the same rules Jinja applies to the folder of its bytecode cache
 (:mod:`i18nmail.bytecode`). Entries are JSON files named by a digest of their
 key; each one repeats its key, and a reader that finds another key, a file
 it cannot read or parse, or no usable folder at all simply gets ``None`` and
-computes the answer again. Writes go to a temporary file that is renamed into
+computes the answer again. Entries are JSON, or :mod:`marshal` data (never
+code) where reading speed matters. Writes go to a temporary file that is renamed into
 place, so a reader never sees half an entry. A cache can only make a process
 faster: it never raises.
 
@@ -20,13 +22,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OPT_OUT", "caches_enabled", "private_folder", "read_entry", "write_entry"]
+__all__ = [
+    "OPT_OUT",
+    "caches_enabled",
+    "private_folder",
+    "read_entry",
+    "read_marshalled",
+    "write_entry",
+    "write_marshalled",
+]
 
 #: The environment variable that turns i18nmail's on-disk caches off.
 OPT_OUT = "I18NMAIL_BYTECODE_CACHE"
@@ -62,21 +73,51 @@ def private_folder() -> Path | None:
         return None
 
 
-def _entry_path(folder: Path, kind: str, key: Any) -> Path:
+def _entry_path(folder: Path, kind: str, key: Any, suffix: str) -> Path:
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:32]
-    return folder / f"{kind}-{digest}.json"
+    return folder / f"{kind}-{digest}{suffix}"
+
+
+def _read(kind: str, key: Any, suffix: str) -> bytes | None:
+    folder = private_folder()
+    if folder is None:
+        return None
+    try:
+        with _entry_path(folder, kind, key, suffix).open("rb") as fh:
+            return fh.read()
+    except OSError:  # missing, unreadable, a folder in its place
+        return None
+
+
+def _write(kind: str, key: Any, suffix: str, payload: bytes) -> None:
+    folder = private_folder()
+    if folder is None:
+        return
+    target = _entry_path(folder, kind, key, suffix)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=".tmp")
+    except OSError:  # a full or read-only disk: the next process computes again
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(temporary, target)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def read_entry(kind: str, key: Any) -> Any:
     """The data stored under *key* (JSON-able) for *kind*, or ``None`` when there
     is none, it cannot be read, it is not valid JSON or it names another key."""
-    folder = private_folder()
-    if folder is None:
+    payload = _read(kind, key, ".json")
+    if payload is None:
         return None
     try:
-        with _entry_path(folder, kind, key).open("rb") as fh:
-            stored = json.loads(fh.read())
-    except (OSError, ValueError):  # missing, unreadable, truncated, not UTF-8, not JSON
+        stored = json.loads(payload)
+    except ValueError:  # truncated, not UTF-8, not JSON
         return None
     if not isinstance(stored, dict) or stored.get("key") != json.loads(json.dumps(key)):
         return None
@@ -84,25 +125,34 @@ def read_entry(kind: str, key: Any) -> Any:
 
 
 def write_entry(kind: str, key: Any, data: Any) -> None:
-    """Store *data* under *key* for *kind*, atomically; a failure is ignored."""
-    folder = private_folder()
-    if folder is None:
-        return
+    """Store *data* (JSON-able) under *key* for *kind*, atomically; a failure is ignored."""
     try:
         text = json.dumps({"key": key, "data": data}, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
         return
-    target = _entry_path(folder, kind, key)
+    _write(kind, key, ".json", text.encode("utf-8"))
+
+
+def read_marshalled(kind: str, key: Any) -> Any:
+    """Like :func:`read_entry` for data stored with :func:`write_marshalled`."""
+    payload = _read(kind, key, ".marshal")
+    if payload is None:
+        return None
     try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=".tmp")
-    except OSError:  # a full or read-only disk: the next process computes again
+        stored = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != json.dumps(key, sort_keys=True):
+        return None
+    return stored[1]
+
+
+def write_marshalled(kind: str, key: Any, data: Any) -> None:
+    """Store *data* (built of dicts, lists, tuples, strings, numbers, booleans
+    and ``None``) with :mod:`marshal`, which reads back several times faster
+    than JSON; atomically, and a failure is ignored."""
+    try:
+        payload = marshal.dumps((json.dumps(key, sort_keys=True), data))
+    except (TypeError, ValueError):
         return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        os.replace(temporary, target)
-    except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+    _write(kind, key, ".marshal", payload)

@@ -57,6 +57,7 @@ from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
 from .formatting import coerce_amount, currency_digits, normalise_currency, utc_now
 from .negotiation import normalise_country
+from .tomlcache import load_toml
 
 __all__ = [
     "COMMON_FIELDS",
@@ -510,7 +511,7 @@ def load_samples(roots: Iterable[Path]) -> dict[str, dict[str, Any]]:
             continue
         for path in sorted(folder.glob("*.toml")):
             try:
-                data = tomllib.loads(path.read_text("utf-8"))
+                data = load_toml(path)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise TemplateError(f"cannot read sample data: {exc}", path=str(path)) from None
             target = merged.setdefault(path.stem, {})
@@ -537,7 +538,7 @@ def load_scenarios(roots: Iterable[Path]) -> dict[str, Scenario]:
             if not any((r / "scenarios" / f"{scenario_id}.j2").is_file() for r in roots):
                 raise TemplateError(f"scenario {scenario_id!r} has no template {scenario_id}.j2", path=str(path))
             try:
-                data = tomllib.loads(path.read_text("utf-8"))
+                data = load_toml(path)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise TemplateError(f"cannot read scenario declaration: {exc}", path=str(path)) from None
             found[scenario_id] = Scenario(
