@@ -155,3 +155,18 @@ def test_the_opt_out_stores_nothing(cache_root: Path, tmp_path: Path, monkeypatc
     path.write_text("a = 1\n", "utf-8")
     assert load_toml(path) == load_toml(path) == {"a": 1}
     assert not (cache_root / f"i18nmail-cache-{os.getuid()}").exists()
+
+
+def test_a_broken_scenario_declaration_is_refused_on_every_start(cache_root: Path, templates_copy: Path) -> None:
+    """A shop's scenario .toml that does not parse makes every Mailer() raise the same TemplateError."""
+    from i18nmail import Mailer, TemplateError
+
+    declaration = templates_copy / "scenarios" / "refund_approved.toml"
+    Mailer(templates=templates_copy)  # parsed and stored while it is good
+    declaration.write_text(declaration.read_text("utf-8") + "\n[broken\n", "utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(TemplateError, match="cannot read scenario declaration") as info:
+            Mailer(templates=templates_copy)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "refund_approved.toml" in messages[0]
