@@ -53,13 +53,27 @@ def _private(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and stat.S_ISDIR(st.st_mode) and stat.S_IMODE(st.st_mode) == stat.S_IRWXU
 
 
+#: Folders already checked in this process, by temporary directory.
+_CHECKED: dict[str, Path | None] = {}
+
+
 def private_folder() -> Path | None:
     """This user's cache folder in the temporary directory, made if missing;
-    ``None`` when caches are off or no folder only this user can enter is available."""
+    ``None`` when caches are off or no folder only this user can enter is available.
+    (Checked once per process and temporary directory.)"""
     if not caches_enabled() or not hasattr(os, "getuid"):
         return None
     try:
-        folder = os.path.join(tempfile.gettempdir(), f"i18nmail-cache-{os.getuid()}")
+        root = tempfile.gettempdir()
+    except OSError:  # no usable temporary directory at all
+        return None
+    if root not in _CHECKED:
+        _CHECKED[root] = _make_private(os.path.join(root, f"i18nmail-cache-{os.getuid()}"))
+    return _CHECKED[root]
+
+
+def _make_private(folder: str) -> Path | None:
+    try:
         try:
             os.mkdir(folder, stat.S_IRWXU)
         except FileExistsError:
@@ -69,7 +83,7 @@ def private_folder() -> Path | None:
             os.chmod(folder, stat.S_IRWXU)  # ours but too open (a umask, a copied tree)
             found = os.lstat(folder)
         return Path(folder) if _private(found) else None
-    except OSError:  # no temporary directory, a read-only one, a folder we cannot stat
+    except OSError:  # a read-only temporary directory, a folder we cannot stat
         return None
 
 
