@@ -202,6 +202,7 @@ class BusinessCalendar:
                     row.append(ahead)
             steps.append(tuple(row))
         self._steps = tuple(steps)
+        self._added: dict[tuple[date, int], date] = {}
         extra: list[date] = []
         for day in closures:
             if isinstance(day, datetime) or not isinstance(day, date):
@@ -391,6 +392,17 @@ class BusinessCalendar:
         return self._add(self._start_day(start), n)
 
     def _add(self, day: date, n: int) -> date:
+        # Every email of the same day asks the same question: answer it once.
+        memo = self._added
+        found = memo.get((day, n))
+        if found is None:
+            found = self._count_forward(day, n)
+            if len(memo) >= 4096:
+                memo.clear()
+            memo[(day, n)] = found
+        return found
+
+    def _count_forward(self, day: date, n: int) -> date:
         business = self.is_business_day(day)  # refuses a start outside the holiday data first
         if n == 0:
             if business:

@@ -22,11 +22,12 @@ in HTML and left raw in text and subject.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -44,6 +45,7 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
+from .compiled import CompiledScenario, LocaleConstants, NotCompilable, Sources, compile_scenario
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
 from .exceptions import (
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STRICT_KINDS", "Folders", "Mailer", "builtin_catalogs", "builtin_templates", "layer_roots"]
 
+log = logging.getLogger("i18nmail")
 _STATE = "__i18nmail_state"
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
 MAX_SUBJECT = 150
@@ -76,7 +79,6 @@ MAX_SUBJECT = 150
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -220,6 +222,15 @@ def _truncate_graphemes(text: str, limit: int) -> str:
 
 
 @dataclass(frozen=True)
+class _CompiledEntry:
+    """A compiled scenario (or ``None``: it renders in full), with what it was built from."""
+
+    catalogs: tuple[LoadedCatalog, ...]
+    compiled: CompiledScenario | None
+    uptodate: tuple[Callable[[], bool], ...]
+
+
+@dataclass(frozen=True)
 class RefundWindow:
     """When refunded money shows up: ``first``/``last`` dates, or ``instant``."""
 
@@ -252,7 +263,20 @@ class Mailer:
     whole email in the default language (an unknown locale) or another
     country's holidays are still recorded, not refused. :meth:`validate`
     checks everything before the first render.
+
+    ``compiled=True`` (the default) compiles each scenario once per locale, on
+    its second render there, into templates with the sentences translated, the
+    components expanded and the CSS inlined (:mod:`i18nmail.compiled`); the
+    email is byte for byte the same. ``compiled=False`` renders every email
+    through the full templates.
     """
+
+    #: Renders of one (scenario, locale) before it is compiled: the first email
+    #: of a fresh process does not wait for the compiler.
+    _compile_after = 2
+    #: When the compiled templates fail, the full templates render the email
+    #: (and raise the precise error); tests turn this off to see the failure.
+    _compiled_fallback = True
 
     def __init__(
         self,
@@ -264,6 +288,7 @@ class Mailer:
         inline_css: bool = True,
         pseudo: bool = False,
         strict: bool = False,
+        compiled: bool = True,
     ) -> None:
         self.shop = shop or Shop()
         self.template_roots: tuple[Path, ...] = layer_roots(templates) + (builtin_templates(),)
@@ -287,6 +312,12 @@ class Mailer:
         self._scenarios = load_scenarios(self.template_roots)
         self._lock = threading.Lock()
         self._calendars: dict[tuple[str, str | None], BusinessCalendar] = {}
+        self.compiled = compiled
+        self._compile_lock = threading.Lock()
+        self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
+        self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
+        self._render_counts: dict[tuple[object, ...], int] = {}
+        self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
             raise RenderError(f"Shop.default_locale {self.shop.default_locale!r} has no catalog here")
@@ -385,8 +416,16 @@ class Mailer:
 
     def _translator(self, match: LocaleMatch) -> tuple[Translator, list[Fallback]]:
         """The catalogs of *match*'s chain, and any that failed to load."""
+        if not self.auto_reload:
+            # Without auto-reload a catalog is read once: so is the chain.
+            found = self._translators.get(match.catalogs)
+            if found is not None:
+                return found[0], list(found[1])
         catalogs, problems = self.catalogs.chain(match.catalogs)
-        return Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None), problems
+        translator = Translator(catalogs, primary=match.catalogs[0] if match.catalogs else None)
+        if not self.auto_reload:
+            self._translators[match.catalogs] = (translator, tuple(problems))
+        return translator, problems
 
     def describe_window(
         self,
@@ -550,56 +589,47 @@ class Mailer:
             "business_day": business_day,
         }
         name = f"scenarios/{declared.id}.j2"
-        try:
-            text_template = self._text_env.get_template(name)
-            html_template = self._html_env.get_template(name)
-            text_vars = {**base, _STATE: text_state, "layout": "layouts/email.txt.j2",
-                         "components": "components/text.j2", "channel": "text"}
-            html_vars = {**base, _STATE: html_state, "layout": "layouts/email.html.j2",
-                         "components": "components/html.j2", "channel": "html"}
-            subject, preheader, text = _text_pass(text_template, text_vars)
-            subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
-            # <title> and other text-only places of the HTML take the plain subject.
-            html_vars["plain_subject"] = subject
-            html = html_template.render(html_vars)
-        except KeyError as exc:
-            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=declared.id,
-                                path=self.template_path(name)) from None
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", scenario=declared.id,
-                                path=exc.filename or self.template_path(name), lineno=exc.lineno) from None
-        except jinja2.TemplateNotFound as exc:
-            where, line = template_frame(exc.__traceback__, self.template_path(name))
-            raise TemplateError(f"template not found: {exc.name}", scenario=declared.id, path=where,
-                                lineno=line) from None
-        except jinja2.UndefinedError as exc:
-            where, line = template_frame(exc.__traceback__, self.template_path(name))
-            raise TemplateError(f"undefined value: {plain_undefined(exc.message)}", scenario=declared.id,
-                                path=where, lineno=line) from None
-        except TemplateError as exc:
-            if exc.path is not None:
-                raise
-            where, line = template_frame(exc.__traceback__, self.template_path(name))
-            raise TemplateError(str(exc), scenario=declared.id, path=where, lineno=line) from None
-        except (RenderError, ContextError):
-            raise
-        except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
-            # Bad data met while formatting (a date out of range, an unknown refund
-            # method): a typed error, never a half-rendered email.
-            raise ContextError(str(exc), scenario=declared.id, field=None) from exc
+        compiled = None if mark_fallbacks else self._compiled(declared.id, match, fmt.direction, translator)
+        html_inlined = False
+        if compiled is not None:
+            # The compiled templates: the same email with the per-locale work done once.
+            # Any error is reproduced by the full templates below, which say where it is.
+            before = list(fallbacks)
+            try:
+                variables = {**self._text_env.globals, **base, _STATE: text_state}
+                subject, preheader, text = compiled.render_text(variables)
+                subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
+                variables = {**variables, _STATE: html_state, "plain_subject": subject}
+                html = compiled.render_html(variables)
+                html_inlined = compiled.html_inlined
+            except Exception:  # noqa: BLE001 - the full path raises the precise, typed error
+                if not self._compiled_fallback:
+                    raise
+                fallbacks[:] = before
+                windows.clear()
+                text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
+                html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
+                compiled = None
+        if compiled is None:
+            text_vars = {**base, "layout": "layouts/email.txt.j2", "components": "components/text.j2",
+                         "channel": "text"}
+            html_vars = {**base, "layout": "layouts/email.html.j2", "components": "components/html.j2",
+                         "channel": "html"}
+            subject, preheader, text, html = self._render_full(declared.id, name, text_vars, html_vars,
+                                                               text_state, html_state)
         for part in (text_state.fallbacks, html_state.fallbacks):
             for item in part:
                 if item not in fallbacks:
                     fallbacks.append(item)
         preheader = collapse_spaces(_plain(preheader))
         text = finish_isolates(_BIDI_CONTROLS.sub("", text))
-        text = _TRAILING_SPACE.sub("\n", _BLANK_LINES.sub("\n\n", text)).strip() + "\n"
+        text = _tidy_lines(text)
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self.strict:
             serious = [f for f in fallbacks if f.kind in STRICT_KINDS]
             if serious:
                 raise StrictModeError(fallbacks, scenario=declared.id, locale=match.tag)
-        if self._inliner is not None:
+        if self._inliner is not None and not html_inlined:
             html = self._inliner.inline(html)
         return RenderedEmail(
             scenario=declared.id,
@@ -613,6 +643,75 @@ class Mailer:
             fallbacks=tuple(fallbacks),
             sender=(shop.sender_name or shop.name, shop.support_email),
         )
+
+    def _render_full(self, scenario: str, name: str, text_vars: dict[str, Any], html_vars: dict[str, Any],
+                     text_state: _RenderState, html_state: _RenderState) -> tuple[str, str, str, str]:
+        """Subject, preheader, text and HTML through the full templates."""
+        try:
+            text_template = self._text_env.get_template(name)
+            html_template = self._html_env.get_template(name)
+            subject, preheader, text = _text_pass(text_template, {**text_vars, _STATE: text_state})
+            subject = _truncate_graphemes(clean_header_text(_plain(subject)), MAX_SUBJECT)
+            # <title> and other text-only places of the HTML take the plain subject.
+            html = html_template.render({**html_vars, _STATE: html_state, "plain_subject": subject})
+        except KeyError as exc:
+            raise TemplateError(f"template must define the block {exc.args[0]!r}", scenario=scenario,
+                                path=self.template_path(name)) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or "syntax error", scenario=scenario,
+                                path=exc.filename or self.template_path(name), lineno=exc.lineno) from None
+        except jinja2.TemplateNotFound as exc:
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"template not found: {exc.name}", scenario=scenario, path=where,
+                                lineno=line) from None
+        except jinja2.UndefinedError as exc:
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(f"undefined value: {plain_undefined(exc.message)}", scenario=scenario,
+                                path=where, lineno=line) from None
+        except TemplateError as exc:
+            if exc.path is not None:
+                raise
+            where, line = template_frame(exc.__traceback__, self.template_path(name))
+            raise TemplateError(str(exc), scenario=scenario, path=where, lineno=line) from None
+        except (RenderError, ContextError):
+            raise
+        except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
+            # Bad data met while formatting (a date out of range, an unknown refund
+            # method): a typed error, never a half-rendered email.
+            raise ContextError(str(exc), scenario=scenario, field=None) from exc
+        return subject, preheader, text, html
+
+    def _compiled(self, scenario: str, match: LocaleMatch, direction: str,
+                  translator: Translator) -> CompiledScenario | None:
+        """The scenario compiled for *match*'s locale (see :mod:`i18nmail.compiled`),
+        built on the locale's second render; ``None`` while it is not (or cannot be)."""
+        if not self.compiled:
+            return None
+        key = (scenario, match.tag, match.catalogs, match.language, match.script, direction)
+        entry = self._compiled_cache.get(key)
+        if entry is not None and entry.catalogs == translator.catalogs and all(
+                a is b for a, b in zip(entry.catalogs, translator.catalogs, strict=True)) and (
+                not self.auto_reload or all(check() for check in entry.uptodate)):
+            return entry.compiled
+        count = self._render_counts.get(key, 0) + 1
+        self._render_counts[key] = count
+        if count < self._compile_after:
+            return None
+        names = {"locale": match.tag, "lang": match.language, "dir": direction,
+                 "font_stack": Markup(font_stack(match.language, match.script)),
+                 "line_height": line_height(match.language)}
+        constants = LocaleConstants(translator, match.language, direction, names, self.shop)
+        with self._compile_lock:
+            try:
+                done: CompiledScenario | None = compile_scenario(
+                    self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,
+                    self._inliner.inline if self._inliner is not None else None)
+                uptodate = done.uptodate if done is not None else ()
+            except NotCompilable as exc:
+                log.debug("%s in %s renders through the full templates: %s", scenario, match.tag, exc)
+                done, uptodate = None, exc.uptodate
+            self._compiled_cache[key] = _CompiledEntry(translator.catalogs, done, uptodate)
+        return done
 
     def template_path(self, name: str) -> str:
         """The file that serves template *name*: which layer it comes from.
@@ -656,6 +755,15 @@ def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[st
     return subject, preheader, text
 
 
+def _tidy_lines(text: str) -> str:
+    """No spaces at line ends, at most one blank line in a row, one newline at the end."""
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
 def _plain(text: str) -> str:
     """A header or preview line: no bidi controls and no isolate sentinels."""
     return strip_sentinels(_BIDI_CONTROLS.sub("", text))
@@ -686,6 +794,7 @@ def _estimated_note(cal: BusinessCalendar, start: date, last: date, locale: str)
                            f"calendar in the data yet); the dates may move")
 
 
+@lru_cache(maxsize=512)
 def _territory_currency(country: str, when: date) -> str:
     currencies = babel.numbers.get_territory_currencies(country, start_date=when, tender=True)
     return currencies[0] if currencies else "EUR"

@@ -120,8 +120,13 @@ def finish_isolates(text: str) -> str:
     >>> finish_isolates("\\ue000a\\ue001 \\ue001b\\ue000c\\nd") == "\\u2068a\\u2069 b\\u2068c\\u2069\\nd"
     True
     """
+    if _OPEN not in text and _CLOSE not in text:
+        return text
     lines = []
     for line in text.split("\n"):
+        if _OPEN not in line and _CLOSE not in line:
+            lines.append(line)
+            continue
         depth = 0
         out = []
         for ch in line:

@@ -62,10 +62,29 @@ def test_golden_emails(catalog: str, tag: str) -> None:
     must match under the locked and the newest releases alike; the HTML
     markup may drift under the newest css-inline and is then reported.
     """
-    mailer = Mailer(pseudo=True)
+    mailer = Mailer(pseudo=True, compiled=False)
     for scenario in SCENARIOS:
         email = mailer.render(scenario, locale=tag, context=mailer.scenario(scenario).sample(catalog, now=NOW), now=NOW)
         compare(GOLDEN / tag / f"{scenario}.txt", text_snapshot(email))
+        compare(GOLDEN / tag / f"{scenario}.html", email.html, drift_ok=True)
+
+
+@pytest.mark.parametrize(("catalog", "tag"), CASES, ids=[tag for _, tag in CASES])
+def test_compiled_emails_are_the_golden_emails(catalog: str, tag: str) -> None:
+    """The per-locale compiled templates give every golden email byte for byte
+    (subject, preheader, text, fallbacks and HTML), and really are compiled."""
+    full = Mailer(pseudo=True, compiled=False)
+    mailer = Mailer(pseudo=True)
+    mailer._compile_after = 1
+    mailer._compiled_fallback = False
+    for scenario in SCENARIOS:
+        context = mailer.scenario(scenario).sample(catalog, now=NOW)
+        email = mailer.render(scenario, locale=tag, context=context, now=NOW)
+        assert any(key[0] == scenario and entry.compiled is not None
+                   for key, entry in mailer._compiled_cache.items()), f"{scenario} in {tag} was not compiled"
+        compare(GOLDEN / tag / f"{scenario}.txt", text_snapshot(email))
+        reference = full.render(scenario, locale=tag, context=context, now=NOW)
+        assert email.html == reference.html, f"compiled HTML of {scenario} in {tag} differs from the full path"
         compare(GOLDEN / tag / f"{scenario}.html", email.html, drift_ok=True)
 
 

@@ -1,0 +1,197 @@
+"""The compiled render path (issue 14): the same email as the full templates, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from i18nmail import Mailer, RenderedEmail, Shop, StrictModeError, TemplateError
+from i18nmail.render import builtin_templates
+from tests.catalog_builders import po_text, write_po
+
+NOW = datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+FIELDS = ("subject", "preheader", "text", "html", "fallbacks", "locale", "direction")
+#: Values that need every kind of escaping: markup, entities, both quotes,
+#: a no-break space, right-to-left letters, a bidi override, a carriage return.
+HOSTILE = [
+    '<b>Emma & "Jo" O\'Neil</b>',
+    "سارة <script>x</script> & co",
+    "Tom\xa0&amp; Jerry's \u202e reversed",
+    "a\rb > c < d",
+    "{{ 7*7 }} %(name)s %%",
+]
+
+
+def compiled_mailer(**options: Any) -> Mailer:
+    """A Mailer that compiles on the first render and lets compiler failures through."""
+    mailer = Mailer(**options)
+    mailer._compile_after = 1
+    mailer._compiled_fallback = False
+    return mailer
+
+
+def assert_same(a: RenderedEmail, b: RenderedEmail) -> None:
+    for name in FIELDS:
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def was_compiled(mailer: Mailer, scenario: str) -> bool:
+    return any(key[0] == scenario and entry.compiled is not None for key, entry in mailer._compiled_cache.items())
+
+
+def hostile_contexts(mailer: Mailer, scenario: str, catalog: str) -> list[dict[str, Any]]:
+    """The sample context with each hostile value in every free-text field (and item name)."""
+    declared = mailer.scenario(scenario)
+    sample = declared.sample(catalog, now=NOW)
+    texts = [name for name, field in declared.fields.items()
+             if field.type in ("str", "text") and not field.choices and name in sample
+             and name not in ("currency", "country", "timezone", "refund_method", "agent_email")]
+    contexts = []
+    for value in HOSTILE:
+        context = dict(sample)
+        for name in texts:
+            context[name] = value
+        if "items" in context:
+            context["items"] = [{**item, "name": value} for item in context["items"]]
+        contexts.append(context)
+    return contexts
+
+
+@pytest.mark.parametrize("tag", ["sv-SE", "ar-SA", "ko-KR", "ja-JP", "fr-FR"])
+def test_hostile_values_render_the_same_compiled(tag: str) -> None:
+    """Markup, entities, quotes, no-break spaces, RTL text and bidi controls in every
+    free-text value give the same subject, text, HTML and fallbacks on both paths."""
+    full = Mailer(compiled=False)
+    fast = compiled_mailer()
+    catalog = full.negotiate(tag).catalogs[0]
+    for scenario in [s.id for s in full.scenarios()]:
+        for context in hostile_contexts(full, scenario, catalog):
+            expected = full.render(scenario, locale=tag, context=context, now=NOW)
+            assert_same(fast.render(scenario, locale=tag, context=context, now=NOW), expected)
+        assert was_compiled(fast, scenario)
+
+
+def test_the_first_render_of_a_locale_does_not_wait_for_the_compiler() -> None:
+    """A scenario is compiled for a locale on its second render there; compiled=False never compiles."""
+    mailer = Mailer()
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert not was_compiled(mailer, "refund_approved")
+    mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert was_compiled(mailer, "refund_approved")
+    never = Mailer(compiled=False)
+    for _ in range(3):
+        never.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert never._compiled_cache == {}
+
+
+def override(root: Path, scenario: str, old: str, new: str) -> Path:
+    target = root / "scenarios" / f"{scenario}.j2"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = (builtin_templates() / "scenarios" / f"{scenario}.j2").read_text("utf-8")
+    assert old in source
+    target.write_text(source.replace(old, new, 1), "utf-8")
+    return target
+
+
+def test_a_template_the_compiler_does_not_handle_renders_in_full(tmp_path: Path) -> None:
+    """A shop template using {% include %} is not compiled; its emails are the full path's."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "note.j2").write_text("Note for {{ order_number }}\n", "utf-8")
+    override(tmp_path, "refund_approved", "{% block body %}\n", "{% block body %}\n{% include 'snippets/note.j2' %}\n")
+    full = Mailer(templates=tmp_path, compiled=False)
+    fast = compiled_mailer(templates=tmp_path)
+    context = full.scenario("refund_approved").sample("sv", now=NOW)
+    email = fast.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert "Note for" in email.text
+    assert_same(email, full.render("refund_approved", locale="sv-SE", context=context, now=NOW))
+    assert not was_compiled(fast, "refund_approved")
+
+
+def test_errors_on_the_compiled_path_name_the_file_and_line(tmp_path: Path) -> None:
+    """An undefined value in a shop's template raises the full path's TemplateError
+    (layer file and line), also once the scenario is compiled."""
+    path = override(tmp_path, "refund_approved", "{% block body %}\n",
+                    "{% block body %}\n{% if order_number == '0' %}{{ no_such_value }}{% endif %}\n")
+    mailer = Mailer(templates=tmp_path)
+    mailer._compile_after = 1
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert was_compiled(mailer, "refund_approved")
+    with pytest.raises(TemplateError) as caught:
+        mailer.render("refund_approved", locale="sv-SE", context={**context, "order_number": "0"}, now=NOW)
+    assert caught.value.path == str(path)
+    assert caught.value.lineno is not None and "no_such_value" in str(caught.value)
+
+
+def test_fallback_sentences_are_recorded_the_same(tmp_path: Path) -> None:
+    """In a partly translated catalog, the compiled path records every fallback
+    sentence (and only those) in the same order as the full path."""
+    write_po(tmp_path, "is", po_text(
+        'msgctxt "closing"\nmsgid "Kind regards,"\nmsgstr "Bestu kveðjur,"\n', lang="is"))
+    full = Mailer(catalogs=tmp_path, compiled=False)
+    fast = compiled_mailer(catalogs=tmp_path)
+    context = full.scenario("refund_approved").sample(now=NOW)
+    expected = full.render("refund_approved", locale="is-IS", context=context, now=NOW)
+    email = fast.render("refund_approved", locale="is-IS", context=context, now=NOW)
+    assert "Bestu kveðjur," in email.text
+    assert len([f for f in expected.fallbacks if f.kind == "message"]) > 5
+    assert_same(email, expected)
+    assert was_compiled(fast, "refund_approved")
+
+
+def test_strict_mode_refuses_the_same_emails_compiled(tmp_path: Path) -> None:
+    """Strict mode raises StrictModeError for a fallback sentence on the compiled path too."""
+    write_po(tmp_path, "is", po_text(
+        'msgctxt "closing"\nmsgid "Kind regards,"\nmsgstr "Bestu kveðjur,"\n', lang="is"))
+    shop = Shop(name="Nordic Home", country="SE", support_email="help@nordichome.se",
+                help_centre_url="https://nordichome.se/help", refund_policy_url="https://nordichome.se/returns",
+                website_url="https://nordichome.se")
+    mailer = compiled_mailer(catalogs=tmp_path, shop=shop, strict=True)
+    context = mailer.scenario("refund_approved").sample(now=NOW)
+    for _ in range(2):
+        with pytest.raises(StrictModeError):
+            mailer.render("refund_approved", locale="is-IS", context=context, now=NOW)
+
+
+def bump(path: Path) -> None:
+    """Move *path*'s mtime forward, so a change within the same second is seen."""
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_auto_reload_recompiles_after_a_catalog_or_template_change(tmp_path: Path) -> None:
+    """With auto-reload, an edited catalog or template shows in the next compiled render."""
+    catalogs, templates = tmp_path / "catalogs", tmp_path / "templates"
+    po = write_po(catalogs, "sv", po_text('msgctxt "closing"\nmsgid "Kind regards,"\nmsgstr "Hälsningar,"\n'))
+    template = override(templates, "refund_approved", "{% block body %}\n", "{% block body %}\nFirst edit\n")
+    mailer = compiled_mailer(catalogs=catalogs, templates=templates, auto_reload=True)
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert "Hälsningar," in email.text and "First edit" in email.text
+    assert was_compiled(mailer, "refund_approved")
+    po.write_text(po.read_text("utf-8").replace("Hälsningar,", "Vänliga hälsningar från oss,"), "utf-8")
+    bump(po)
+    template.write_text(template.read_text("utf-8").replace("First edit", "Second edit"), "utf-8")
+    bump(template)
+    email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert "Vänliga hälsningar från oss," in email.text and "Second edit" in email.text
+    assert "Second edit" in email.html
+    assert_same(email, Mailer(catalogs=catalogs, templates=templates, compiled=False).render(
+        "refund_approved", locale="sv-SE", context=context, now=NOW))
+
+
+def test_mark_fallbacks_renders_through_the_full_templates() -> None:
+    """The preview's fallback marks come from the full path; the compiled one is not used for them."""
+    mailer = compiled_mailer(pseudo=True)
+    context = mailer.scenario("refund_approved").sample(now=NOW)
+    marked = mailer.render("refund_approved", locale="en-XA", context=context, now=NOW, mark_fallbacks=True)
+    plain = mailer.render("refund_approved", locale="en-XA", context=context, now=NOW)
+    assert_same(plain, Mailer(pseudo=True, compiled=False).render("refund_approved", locale="en-XA",
+                                                                   context=context, now=NOW))
+    assert marked.text == plain.text
