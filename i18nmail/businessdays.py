@@ -40,7 +40,9 @@ Semantics (the README repeats them):
 
 Whole weeks are skipped arithmetically, so a 1,000-day window costs about the
 same as a 5-day one; holiday tables are built once per country and year and
-shared by every render (:func:`get_calendar` caches calendars).
+shared by every render (:func:`get_calendar` caches calendars), and what the
+holidays package answers is kept on disk between processes
+(:mod:`i18nmail.holidaydata`), so a fresh process does not import it.
 """
 
 from __future__ import annotations

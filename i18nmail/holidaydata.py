@@ -20,12 +20,15 @@ market files, TARGET days, a shop's closures, :data:`COUNTRY_DATA_YEARS`) is
 applied on top each time, so editing a market file never needs a cache flush.
 Every entry is keyed by the installed holidays release (its folder, its
 ``version.py`` and the stamps of that file and of ``__init__.py``), the
-question asked, and the ``LANGUAGE``,
-``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` variables (the package names holidays
-in the language they select), so a new release or another language is a miss,
-never a stale answer. A missing, unreadable or damaged entry is a miss too:
-the package is imported and asked, exactly as without a cache.
-``I18NMAIL_BYTECODE_CACHE=0`` turns the cache off.
+question asked, and the ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and
+``LANG`` variables (the package names holidays in the language they select),
+so a new release or another language is a miss, never a stale answer. A
+missing, unreadable or damaged entry is a miss too: the package is imported
+and asked, exactly as without a cache. ``I18NMAIL_BYTECODE_CACHE=0`` turns
+the cache off.
+
+>>> "SE" in country_codes()
+True
 """
 
 from __future__ import annotations
