@@ -13,7 +13,6 @@ import importlib
 import json
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -74,14 +73,15 @@ def load_shop(path: Path | None, *, required: bool) -> Shop | None:
     """Shop settings from *path* (``[tool.i18nmail.shop]``, a ``[shop]`` table, or
     top-level keys), or from ``./pyproject.toml`` when *path* is ``None``."""
     target = path if path is not None else Path("pyproject.toml")
+    from .tomlcache import decode_error, load_toml
+
     try:
-        with open(target, "rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(target, binary=True)
     except FileNotFoundError:
         if required:
             raise click.BadParameter(f"no such file: {target}", param_hint="--shop") from None
         return None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, decode_error()) as exc:
         raise click.BadParameter(f"cannot read {target}: {exc}", param_hint="--shop") from None
     if "tool" in data or path is None:
         table = data.get("tool", {}).get("i18nmail", {}).get("shop")

@@ -43,12 +43,13 @@ Keys of a market file (all optional except ``country``, ``name`` and ``sources``
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .tomlcache import decode_error, load_toml
 
 __all__ = [
     "DATA_DIR",
@@ -246,10 +247,17 @@ def _rule(data: object, path: str, index: int, table: str) -> Closure:
 
 def parse_market(text: str, path: str = "<string>") -> Market:
     """Parse one market file's TOML *text*; ``ValueError`` naming *path* and the key."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, f"not valid TOML: {exc}") from None
+    return _market(data, path)
+
+
+def _market(data: dict[str, Any], path: str) -> Market:
+    """The market described by a parsed market file."""
     unknown = sorted(set(data) - _MARKET_KEYS)
     if unknown:
         raise _fail(path, f"unknown key {unknown[0]!r}")
@@ -301,7 +309,11 @@ def parse_market(text: str, path: str = "<string>") -> Market:
 def load_market(path: str | Path) -> Market:
     """Read and parse one market file; the file's stem must be its ``country``."""
     path = Path(path)
-    found = parse_market(path.read_text(encoding="utf-8"), str(path))
+    try:
+        data = load_toml(path)  # parsed once, then read from the cache while unchanged
+    except decode_error() as exc:
+        raise _fail(str(path), f"not valid TOML: {exc}") from None
+    found = _market(data, str(path))
     if found.country != path.stem:
         raise _fail(str(path), f"'country' is {found.country!r} but the file is named {path.name}")
     return found

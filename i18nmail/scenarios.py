@@ -41,7 +41,6 @@ shows a refund window or deadline that lies before the email's own date.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
 from .formatting import coerce_amount, currency_digits, normalise_currency, utc_now
 from .negotiation import normalise_country
-from .tomlcache import load_toml
+from .tomlcache import decode_error, load_toml
 
 __all__ = [
     "COMMON_FIELDS",
@@ -512,7 +511,7 @@ def load_samples(roots: Iterable[Path]) -> dict[str, dict[str, Any]]:
         for path in sorted(folder.glob("*.toml")):
             try:
                 data = load_toml(path)
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            except (UnicodeDecodeError, decode_error()) as exc:
                 raise TemplateError(f"cannot read sample data: {exc}", path=str(path)) from None
             target = merged.setdefault(path.stem, {})
             for table, values in data.items():
@@ -539,7 +538,7 @@ def load_scenarios(roots: Iterable[Path]) -> dict[str, Scenario]:
                 raise TemplateError(f"scenario {scenario_id!r} has no template {scenario_id}.j2", path=str(path))
             try:
                 data = load_toml(path)
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            except (UnicodeDecodeError, decode_error()) as exc:
                 raise TemplateError(f"cannot read scenario declaration: {exc}", path=str(path)) from None
             found[scenario_id] = Scenario(
                 id=scenario_id,

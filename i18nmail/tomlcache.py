@@ -24,21 +24,26 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from .cachedir import read_marshalled, write_marshalled
 
-__all__ = ["load_toml"]
+__all__ = ["decode_error", "load_toml"]
 
 _FORMAT = 1
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """The TOML document in *path* (UTF-8), parsed, or from the cache when the file is unchanged."""
-    key = _key(path)
+def load_toml(path: Path, *, binary: bool = False) -> dict[str, Any]:
+    """The TOML document in *path*, parsed, or from the cache when the file is unchanged.
+
+    As ``tomllib.loads(path.read_text("utf-8"))``; with ``binary=True`` as
+    ``tomllib.load()`` of the file opened in binary mode (no newline
+    translation: a carriage return stays in a multi-line string, and a lone
+    one is an error).
+    """
+    key = _key(path, binary)
     if key is not None:
         stored = read_marshalled("toml", key)
         if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
@@ -46,7 +51,10 @@ def load_toml(path: Path) -> dict[str, Any]:
                 return _decode(stored[1]) if stored[0] else stored[1]
             except (TypeError, ValueError, KeyError):  # a damaged entry: parse the file instead
                 pass
-    data = tomllib.loads(path.read_text("utf-8"))
+    import tomllib  # only a file not seen before is parsed (its import alone takes about 6 ms)
+
+    text = path.read_bytes().decode() if binary else path.read_text("utf-8")
+    data = tomllib.loads(text)
     if key is not None:
         tagged = [False]  # whether there are dates to restore on reading (most files have none)
         encoded = _encode(data, tagged)
@@ -54,12 +62,20 @@ def load_toml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _key(path: Path) -> dict[str, Any] | None:
+def decode_error() -> type[ValueError]:
+    """``tomllib.TOMLDecodeError``, imported when asked for (in an ``except`` clause,
+    only once an exception is on its way)."""
+    import tomllib
+
+    return tomllib.TOMLDecodeError
+
+
+def _key(path: Path, binary: bool = False) -> dict[str, Any] | None:
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None  # reading the file raises the same error below
-    return {"format": _FORMAT, "python": sys.version, "path": os.path.abspath(path),
+    return {"format": _FORMAT, "python": sys.version, "path": os.path.abspath(path), "binary": binary,
             "stamp": [st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns]}
 
 

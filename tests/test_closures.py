@@ -181,3 +181,15 @@ def test_a_path_is_never_a_market() -> None:
     """market() answers None for anything but a plain code, never reading a file outside the folder."""
     for code in ("../SE", "SE/../SE", "", "S E", "SE.toml", "é"):
         assert market(code) is None, code
+
+
+def test_a_broken_market_file_names_itself_on_every_load(tmp_path: Path) -> None:
+    """load_market of a file that is not TOML raises the same ValueError each time (nothing is cached)."""
+    path = tmp_path / "PT.toml"
+    path.write_text('country = "PT"\nname = [\n', "utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not valid TOML") as info:
+            load_market(path)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "PT.toml" in messages[0]

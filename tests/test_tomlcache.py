@@ -56,7 +56,7 @@ def entries(root: Path) -> list[Path]:
 
 def parse_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on, parsing TOML fails the test (so data must come from the cache)."""
-    monkeypatch.setattr(tomlcache.tomllib, "loads", lambda text: pytest.fail("parsed again"))
+    monkeypatch.setattr(tomllib, "loads", lambda text: pytest.fail("parsed again"))
 
 
 def same(a: object, b: object) -> bool:
@@ -170,3 +170,18 @@ def test_a_broken_scenario_declaration_is_refused_on_every_start(cache_root: Pat
             Mailer(templates=templates_copy)
         messages.append(str(info.value))
     assert messages[0] == messages[1] and "refund_approved.toml" in messages[0]
+
+
+def test_binary_mode_reads_as_tomllib_load_does(cache_root: Path, tmp_path: Path) -> None:
+    """binary=True refuses a lone carriage return as tomllib.load does; text mode reads it as a newline."""
+    crlf, lone = tmp_path / "crlf.toml", tmp_path / "lone.toml"
+    crlf.write_bytes(b'a = """one\r\ntwo"""\r\nb = 1\r\n')
+    lone.write_bytes(b"a = 1\rb = 2\n")
+    with crlf.open("rb") as fh:
+        expected = tomllib.load(fh)
+    for _ in range(2):
+        assert load_toml(crlf, binary=True) == load_toml(crlf) == expected
+        with pytest.raises(tomllib.TOMLDecodeError):
+            load_toml(lone, binary=True)
+        assert load_toml(lone) == {"a": 1, "b": 2}  # what tomllib.loads(read_text()) gives
+    assert tomlcache.decode_error() is tomllib.TOMLDecodeError
