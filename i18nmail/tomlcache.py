@@ -51,9 +51,9 @@ def load_toml(path: Path, *, binary: bool = False) -> dict[str, Any]:
                 return _decode(stored[1]) if stored[0] else stored[1]
             except (TypeError, ValueError, KeyError):  # a damaged entry: parse the file instead
                 pass
+    text = path.read_bytes().decode() if binary else path.read_text("utf-8")
     import tomllib  # only a file not seen before is parsed (its import alone takes about 6 ms)
 
-    text = path.read_bytes().decode() if binary else path.read_text("utf-8")
     data = tomllib.loads(text)
     if key is not None:
         tagged = [False]  # whether there are dates to restore on reading (most files have none)

@@ -185,3 +185,15 @@ def test_binary_mode_reads_as_tomllib_load_does(cache_root: Path, tmp_path: Path
             load_toml(lone, binary=True)
         assert load_toml(lone) == {"a": 1, "b": 2}  # what tomllib.loads(read_text()) gives
     assert tomlcache.decode_error() is tomllib.TOMLDecodeError
+
+
+def test_a_missing_file_does_not_import_tomllib(tmp_path: Path) -> None:
+    """Asking for a file that does not exist (no pyproject.toml here) raises FileNotFoundError without importing tomllib."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pathlib import Path\nfrom i18nmail.tomlcache import load_toml\n"
+            "try:\n    load_toml(Path('pyproject.toml'), binary=True)\nexcept FileNotFoundError:\n"
+            "    print('tomllib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "False"
