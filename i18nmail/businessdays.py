@@ -205,6 +205,7 @@ class BusinessCalendar:
             steps.append(tuple(row))
         self._steps = tuple(steps)
         self._added: dict[tuple[date, int], date] = {}
+        self._estimated: dict[tuple[int, int], tuple[int, ...]] = {}
         extra: list[date] = []
         for day in closures:
             if isinstance(day, datetime) or not isinstance(day, date):
@@ -340,10 +341,16 @@ class BusinessCalendar:
         first, last = self._as_date(first), self._as_date(last)
         if last < first:
             return ()
-        tables = self._ensure(first.year, last.year)
+        found = self._estimated.get((first.year, last.year))  # asked once per email
+        if found is None:
+            found = self._estimated[(first.year, last.year)] = self._estimated_in(first.year, last.year)
+        return found
+
+    def _estimated_in(self, first_year: int, last_year: int) -> tuple[int, ...]:
+        tables = self._ensure(first_year, last_year)
         market = self.market
         return tuple(
-            y for y in range(first.year, last.year + 1)
+            y for y in range(first_year, last_year + 1)
             if y in tables.estimated or (market is not None and market.is_estimated(y))
         )
 

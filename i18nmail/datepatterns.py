@@ -68,6 +68,7 @@ class DatePatterns:
     single: str                     # a "range" of one day
     first_of_month: str | None = None  # French "1er"
     zone: str = "{datetime} {zone}"  # a time shown in another zone than the customer's
+    _formatted: dict[tuple[_Date, str], str] = field(default_factory=dict, compare=False, repr=False, init=False)
     _compiled: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False,
                                                              repr=False)
 
@@ -106,7 +107,23 @@ class DatePatterns:
 
     def format(self, value: _Date | _DateTime, pattern: str) -> str:
         """Write *value* with *pattern* (a datetime is taken as it is: move it to
-        the customer's zone first)."""
+        the customer's zone first).
+
+        A date is written once per pattern and remembered: every email of a
+        day shows the same few dates (refund windows, "valid until").
+        """
+        if type(value) is _Date:
+            key = (value, pattern)
+            found = self._formatted.get(key)
+            if found is None:
+                found = self._write(value, pattern)
+                if len(self._formatted) >= 2048:
+                    self._formatted.clear()
+                self._formatted[key] = found
+            return found
+        return self._write(value, pattern)
+
+    def _write(self, value: _Date | _DateTime, pattern: str) -> str:
         out: list[str] = []
         for letters, text in self._tokens(pattern):
             if not letters:

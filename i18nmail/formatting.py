@@ -6,6 +6,10 @@ reads ``LANG``/``LC_*`` or the thread's ``decimal`` context: amounts are
 quantised in an explicit context with ``ROUND_HALF_UP`` to the currency's own
 digits (KRW and JPY 0, EUR 2, KWD 3), negative zero is normalised, and
 amounts are checked against a domain limit *before* Babel sees them.
+CLDR's number, percent and currency patterns are resolved once per locale
+and currency (:mod:`i18nmail.numberformat`) and applied per value with
+string operations; a pattern or value they do not cover exactly goes to
+Babel's ``NumberPattern.apply``, with the same result.
 
 >>> from zoneinfo import ZoneInfo
 >>> fmt = Formatter.get("sv_SE", "Europe/Stockholm", "SEK")
@@ -32,6 +36,7 @@ from babel import numbers as babel_numbers
 from babel.numbers import NumberPattern
 
 from .datepatterns import DatePatterns, patterns_for
+from .numberformat import ResolvedPattern, resolve
 from .typography import numbering_system
 
 __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
@@ -40,6 +45,7 @@ __all__ = ["MAX_AMOUNT", "Formatter", "coerce_amount", "normalise_currency"]
 MAX_AMOUNT = Decimal(10) ** 15
 _MONEY_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_DECIMAL_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -66,15 +72,20 @@ def normalise_currency(code: object) -> str:
     clean = code.strip().upper()
     if not _CURRENCY_RE.match(clean):
         raise ValueError(f"unknown currency code {code.strip()[:10]!r}")
-    try:
-        babel_numbers.validate_currency(clean)
-    except babel_numbers.UnknownCurrencyError:
-        raise ValueError(f"unknown currency code {clean!r}") from None
+    if clean not in _known_currencies():  # babel_numbers.validate_currency, its set built once
+        raise ValueError(f"unknown currency code {clean!r}")
     return clean
 
 
+@lru_cache(maxsize=1)
+def _known_currencies() -> frozenset[str]:
+    """Every currency code Babel knows (what ``validate_currency`` checks against)."""
+    return frozenset(babel_numbers.list_currencies())
+
+
+@lru_cache(maxsize=1024)
 def currency_digits(currency: str) -> int:
-    """Digits after the decimal point for *currency* (CLDR).
+    """Digits after the decimal point for *currency* (CLDR), looked up once per code.
 
     >>> currency_digits("KRW"), currency_digits("EUR"), currency_digits("KWD")
     (0, 2, 3)
@@ -96,6 +107,13 @@ def coerce_amount(value: object, currency: str) -> Decimal:
     ...
     TypeError: amounts must be Decimal, a decimal string or integer minor units; use Decimal('19.99') (in JSON the string '19.99') instead of the float 19.99
     """
+    if type(value) is Decimal:  # the common case first: checked exactly as below
+        amount = value
+        if not amount.is_finite():
+            raise ValueError("an amount must be a finite number")
+        if abs(amount) >= MAX_AMOUNT:
+            raise ValueError(f"amount is out of range (|amount| must be below {MAX_AMOUNT:,})")
+        return amount
     if isinstance(value, bool):
         raise TypeError("an amount cannot be a bool")
     if isinstance(value, float):
@@ -114,7 +132,7 @@ def coerce_amount(value: object, currency: str) -> Decimal:
         amount = Decimal(value)
     elif isinstance(value, str):
         text = str.__str__(value).strip()
-        if len(text) > 40 or not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
+        if len(text) > 40 or not _DECIMAL_RE.fullmatch(text):
             raise ValueError(f"not a decimal amount: {value[:40]!r}")
         amount = Decimal(text)
     else:
@@ -155,7 +173,12 @@ class Formatter:
         # same NumberPattern objects babel.numbers.format_* would look up per call).
         self._decimal_pattern: NumberPattern = locale.decimal_formats[None]
         self._percent_pattern: NumberPattern = locale.percent_formats[None]
-        self._money_patterns: dict[str, tuple[NumberPattern, Decimal]] = {}
+        self._money_patterns: dict[str, tuple[NumberPattern, Decimal, ResolvedPattern | None]] = {}
+        # The same patterns with this locale's symbols built in, applied with
+        # string operations (None: only Babel formats them exactly).
+        self._decimal_fast = resolve(self._decimal_pattern, locale, self.numbering, clean=self._clean)
+        self._percent_fast = resolve(self._percent_pattern, locale, self.numbering, scale=2,
+                                     clean=self._clean)
 
     @classmethod
     def get(cls, locale: str, tz: str | ZoneInfo, currency: str) -> Formatter:
@@ -174,7 +197,10 @@ class Formatter:
         found = self._money_patterns.get(code)
         if found is None:
             found = self._money_pattern(code)
-        pattern, quantum = found
+        pattern, quantum, fast = found
+        if fast is not None:
+            value = value.quantize(quantum, context=_MONEY_CONTEXT)
+            return fast.money(value.copy_abs() if value.is_zero() else value)
         with decimal.localcontext(_MONEY_CONTEXT):
             value = value.quantize(quantum)
             if value.is_zero():
@@ -183,22 +209,32 @@ class Formatter:
                                  numbering_system=self.numbering)
         return self._clean(text)
 
-    def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal]:
-        """The currency pattern and rounding quantum for *code*, resolved once."""
+    def _money_pattern(self, code: str) -> tuple[NumberPattern, Decimal, ResolvedPattern | None]:
+        """The currency pattern, rounding quantum and resolved pattern for *code*, built once."""
         own = CURRENCY_PATTERNS.get((self.locale.language, code))
         pattern = babel_numbers.parse_pattern(own) if own else self.locale.currency_formats["standard"]
-        found = (pattern, Decimal(1).scaleb(-currency_digits(code)))
+        fast = resolve(pattern, self.locale, self.numbering, currency=code, clean=self._clean)
+        found = (pattern, Decimal(1).scaleb(-currency_digits(code)), fast)
         self._money_patterns[code] = found  # a benign race: both threads store equal values
         return found
 
     def number(self, value: int | Decimal) -> str:
         """Format a plain number: ``1234`` -> ``1 234`` (sv)."""
+        if self._decimal_fast is not None:
+            text = self._decimal_fast.number(value)
+            if text is not None:
+                return text
         with decimal.localcontext(_MONEY_CONTEXT):
             return self._clean(self._decimal_pattern.apply(value, self.locale,
                                                            numbering_system=self.numbering))
 
     def percent(self, value: int | Decimal) -> str:
         """Format a percentage given as a number of percent: ``15`` -> ``15 %`` (sv)."""
+        if self._percent_fast is not None:
+            # The pattern scales by 100 what this method divides by 100: the value as given.
+            text = self._percent_fast.number(value)
+            if text is not None:
+                return text
         with decimal.localcontext(_MONEY_CONTEXT):
             fraction = Decimal(value) / 100
             return self._clean(self._percent_pattern.apply(fraction, self.locale,

@@ -35,6 +35,9 @@ _DateTime = datetime
 
 def _key(value: object) -> Hashable:
     """A memo key that tells apart equal values that format differently."""
+    kind = type(value)
+    if kind is int or kind is str or kind is _Date or value is None:
+        return (kind, value)  # the common exact types first: the same keys as below
     if isinstance(value, Decimal):
         return (Decimal, str(value))
     if isinstance(value, _DateTime):
@@ -50,15 +53,19 @@ class PerRender(Formatter):
         # The same settings and resolved patterns as the shared formatter.
         self.__dict__.update(shared.__dict__)
         self.memo: dict[Hashable, str] = {}
+        #: What the compiled templates have shown, by (method, type, value)
+        #: (see :func:`i18nmail.compiler_base.format_value`).
+        self.shown: dict[tuple[str, type, object], str] = {}
 
     def _once(self, method: str, *args: object) -> str:
         try:
-            key: Hashable = (method, *(_key(a) for a in args))
+            key: Hashable = (method, *map(_key, args))
         except TypeError:
-            return str(getattr(super(), method)(*args))
+            return str(getattr(Formatter, method)(self, *args))
         found = self.memo.get(key)
         if found is None:
-            found = str(getattr(super(), method)(*args))
+            # Formatter's method, looked up per call (as super() did): the value formatted once.
+            found = str(getattr(Formatter, method)(self, *args))
             self.memo[key] = found
         return found
 

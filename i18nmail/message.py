@@ -58,7 +58,7 @@ AddressLike = str | tuple[str | None, str] | Address
 
 #: Runs of ordinary spaces; typographic spaces (U+00A0, U+202F before French
 #: ":" and "?") are the translator's choice and stay.
-_ASCII_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+_ASCII_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")  # a lone " " needs no change
 
 
 def collapse_spaces(value: str) -> str:

@@ -79,7 +79,7 @@ MAX_SUBJECT = 150
 #: an RLO): a plain-text reader shows them as garbage or lets them reorder the
 #: line. The HTML part isolates values with <bdi> instead.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BIDI_CHARACTERS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass
@@ -221,6 +221,17 @@ def _truncate_graphemes(text: str, limit: int) -> str:
     return text[:cut].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
+class _Agent(dict[str, Any]):
+    """Who signs the email: ``agent.name`` and ``agent["name"]`` both work in a
+    template, and the attribute is found without an exception first."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclass(frozen=True)
 class _CompiledEntry:
     """A compiled scenario (or ``None``: it renders in full), with what it was built from."""
@@ -317,6 +328,7 @@ class Mailer:
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
         self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
         self._render_counts: dict[tuple[object, ...], int] = {}
+        self._negotiated: dict[str, LocaleMatch] = {}
         self._translators: dict[tuple[str, ...], tuple[Translator, tuple[Fallback, ...]]] = {}
         default = negotiate(self.shop.default_locale, available=self.catalogs.available(), default="en")
         if default.fallbacks:
@@ -353,7 +365,15 @@ class Mailer:
 
     def negotiate(self, locale: object) -> LocaleMatch:
         """The locale a render for *locale* would use, and why."""
-        return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        if self.auto_reload or not isinstance(locale, str) or len(locale) > 64:
+            return negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+        found = self._negotiated.get(locale)  # the same few tags, email after email
+        if found is None:
+            found = negotiate(locale, available=self.catalogs.available(), default=self.shop.default_locale)
+            if len(self._negotiated) >= 4096:
+                self._negotiated.clear()
+            self._negotiated[locale] = found
+        return found
 
     # -- rendering -----------------------------------------------------------------
 
@@ -404,6 +424,9 @@ class Mailer:
         ``subdivision`` picks a region's calendar (``"SCT"`` for Scotland);
         by default the market file's (England and Wales for ``GB``).
         """
+        cal = self._calendars.get((country, subdivision))  # the lock only to build one
+        if cal is not None:
+            return cal
         with self._lock:
             cal = self._calendars.get((country, subdivision))
             if cal is None:
@@ -524,12 +547,12 @@ class Mailer:
         text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
         html_state = _RenderState(translator, match.language, fmt, mark_fallbacks=mark_fallbacks)
         shop = self.shop
-        agent = {
-            "name": values.get("agent_name") or shop.signature_name,
-            "title": values.get("agent_title") or shop.title_for(match.catalogs),
-            "email": values.get("agent_email") or shop.support_email,
-            "phone": values.get("agent_phone") or shop.support_phone,
-        }
+        agent = _Agent(
+            name=values.get("agent_name") or shop.signature_name,
+            title=values.get("agent_title") or shop.title_for(match.catalogs),
+            email=values.get("agent_email") or shop.support_email,
+            phone=values.get("agent_phone") or shop.support_phone,
+        )
         try:
             today = fmt.today(now)
         except OverflowError:  # within a day of datetime.min/max (fuzzing D3)
@@ -602,7 +625,7 @@ class Mailer:
                 variables = {**variables, _STATE: html_state, "plain_subject": subject}
                 html = compiled.render_html(variables)
                 html_inlined = compiled.html_inlined
-            except Exception:  # noqa: BLE001 - the full path raises the precise, typed error
+            except Exception:  # the full path raises the precise, typed error
                 if not self._compiled_fallback:
                     raise
                 fallbacks[:] = before
@@ -622,7 +645,7 @@ class Mailer:
                 if item not in fallbacks:
                     fallbacks.append(item)
         preheader = collapse_spaces(_plain(preheader))
-        text = finish_isolates(_BIDI_CONTROLS.sub("", text))
+        text = finish_isolates(_without_bidi_controls(text))
         text = _tidy_lines(text)
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self.strict:
@@ -687,12 +710,15 @@ class Mailer:
         built on the locale's second render; ``None`` while it is not (or cannot be)."""
         if not self.compiled:
             return None
-        key = (scenario, match.tag, match.catalogs, match.language, match.script, direction)
+        key = (scenario, match.tag, match.catalogs, match.script, direction)
         entry = self._compiled_cache.get(key)
-        if entry is not None and entry.catalogs == translator.catalogs and all(
-                a is b for a, b in zip(entry.catalogs, translator.catalogs, strict=True)) and (
-                not self.auto_reload or all(check() for check in entry.uptodate)):
-            return entry.compiled
+        if entry is not None:
+            if entry.catalogs is translator.catalogs and not self.auto_reload:
+                return entry.compiled  # the usual case: the same catalogs, read once
+            if len(entry.catalogs) == len(translator.catalogs) and all(
+                    a is b for a, b in zip(entry.catalogs, translator.catalogs, strict=True)) and (
+                    not self.auto_reload or all(check() for check in entry.uptodate)):
+                return entry.compiled
         count = self._render_counts.get(key, 0) + 1
         self._render_counts[key] = count
         if count < self._compile_after:
@@ -702,6 +728,9 @@ class Mailer:
                  "line_height": line_height(match.language)}
         constants = LocaleConstants(translator, match.language, direction, names, self.shop)
         with self._compile_lock:
+            entry = self._compiled_cache.get(key)
+            if entry is not None and entry.catalogs == translator.catalogs and not self.auto_reload:
+                return entry.compiled  # another thread compiled it meanwhile
             try:
                 done: CompiledScenario | None = compile_scenario(
                     self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,
@@ -756,12 +785,22 @@ def _text_pass(template: jinja2.Template, variables: dict[str, Any]) -> tuple[st
 
 
 def _tidy_lines(text: str) -> str:
-    """No spaces at line ends, at most one blank line in a row, one newline at the end."""
-    if " \n" in text or "\t\n" in text:
-        text = _TRAILING_SPACE.sub("\n", text)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip() + "\n"
+    """No spaces or tabs at line ends, at most one blank line in a row, one
+    newline at the end (line by line: a regex over the whole text is slower)."""
+    lines: list[str] = []
+    blank = False
+    for line in text.split("\n"):
+        line = line.rstrip(" \t")
+        if line or not blank:
+            lines.append(line)
+        blank = not line
+    return "\n".join(lines).strip() + "\n"
+
+
+def _without_bidi_controls(text: str) -> str:
+    if any(control in text for control in _BIDI_CHARACTERS):  # rarely: a plain scan first
+        return _BIDI_CONTROLS.sub("", text)
+    return text
 
 
 def _plain(text: str) -> str:

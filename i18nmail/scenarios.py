@@ -48,6 +48,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.errors import HeaderParseError
 from email.headerregistry import Address
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,7 +157,7 @@ def _string(value: object) -> str:
     if len(value) > MAX_TEXT:
         raise ValueError(f"longer than {MAX_TEXT} characters")
     value = str.__str__(value)  # a str subclass is never asked to format itself later
-    if _SURROGATES.search(value):
+    if not value.isascii() and _SURROGATES.search(value):
         # Not text: it would fail later, in the HTML inliner or the MIME encoder (fuzzing D9).
         raise ValueError("contains a lone surrogate (not valid Unicode text)")
     return value
@@ -164,7 +165,9 @@ def _string(value: object) -> str:
 
 def _line(value: object, conv: _Conversion) -> str:
     value = _string(value)
-    value = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", value))
+    if not value.isprintable():
+        # Printable text has no line break, control or surrogate: nothing to replace.
+        value = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", value))
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -393,7 +396,17 @@ class Scenario:
 
     @property
     def required(self) -> list[str]:
-        return sorted(name for name, f in self.fields.items() if f.required)
+        return list(self._required)
+
+    @cached_property
+    def _required(self) -> tuple[str, ...]:
+        """The required field names, sorted; computed once (the declaration is frozen)."""
+        return tuple(sorted(name for name, f in self.fields.items() if f.required))
+
+    @cached_property
+    def _empty(self) -> dict[str, None]:
+        """A converted context before any value: every declared field, ``None``."""
+        return dict.fromkeys(self.fields)
 
     @property
     def optional(self) -> list[str]:
@@ -438,21 +451,23 @@ class Scenario:
         """
         if not isinstance(context, Mapping):
             raise ContextError(f"context must be a mapping, not {type(context).__name__}", scenario=self.id, field=None)
-        unknown = sorted(k for k in context if k not in self.fields)
+        fields = self.fields
+        unknown = [k for k in context if k not in fields]
         if unknown:
             from .exceptions import did_you_mean
 
+            unknown.sort()  # as sorted() did before: the same order, the same errors
             name = str(unknown[0])
             raise ContextError(
                 f"unknown field.{did_you_mean(name, self.fields)}", scenario=self.id, field=name[:64]
             )
-        missing = [name for name in self.required if context.get(name) is None]
-        if missing:
-            raise ContextError(
-                f"required field missing ({self.fields[missing[0]].type}: {self.fields[missing[0]].help})",
-                scenario=self.id,
-                field=missing[0],
-            )
+        for name in self._required:
+            if context.get(name) is None:
+                raise ContextError(
+                    f"required field missing ({fields[name].type}: {fields[name].help})",
+                    scenario=self.id,
+                    field=name,
+                )
         currency = default_currency
         if context.get("currency") is not None:
             try:
@@ -460,11 +475,11 @@ class Scenario:
             except ValueError as exc:
                 raise ContextError(str(exc), scenario=self.id, field="currency") from None
         conv = _Conversion(currency, shop)
-        result: dict[str, Any] = {name: None for name in self.fields}
+        result: dict[str, Any] = self._empty.copy()
         for name, value in context.items():
             if value is None:
                 continue
-            declared = self.fields[name]
+            declared = fields[name]
             try:
                 result[name] = FIELD_TYPES[declared.type](value, conv)
             except TypeError as exc:

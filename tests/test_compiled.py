@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from i18nmail import Mailer, RenderedEmail, Shop, StrictModeError, TemplateError
 from i18nmail.render import builtin_templates
@@ -195,3 +197,69 @@ def test_mark_fallbacks_renders_through_the_full_templates() -> None:
     assert_same(plain, Mailer(pseudo=True, compiled=False).render("refund_approved", locale="en-XA",
                                                                    context=context, now=NOW))
     assert marked.text == plain.text
+
+
+def test_plural_sentences_follow_the_catalogs_rule_and_its_failures(tmp_path: Path) -> None:
+    """A compiled plural sentence picks the catalog's form for each count, and a count
+    the Plural-Forms rule fails for falls back (and is recorded) exactly as in full."""
+    write_po(tmp_path, "sv", po_text(
+        'msgid "We\'ve also added %(num)s loyalty point to your account."\n'
+        'msgid_plural "We\'ve also added %(num)s loyalty points to your account."\n'
+        'msgstr[0] "En bonuspoäng (%(num)s) har lagts till."\n'
+        'msgstr[1] "%(num)s bonuspoäng har lagts till."\n',
+        plural="nplurals=2; plural=(n > 100000 ? 7 : n != 1);"))
+    full = Mailer(catalogs=tmp_path, compiled=False)
+    fast = compiled_mailer(catalogs=tmp_path)
+    context = full.scenario("order_cancelled_out_of_stock").sample("sv", now=NOW)
+    seen = []
+    for points in (1, 7, 250_000):
+        case = {**context, "loyalty_points": points}
+        expected = full.render("order_cancelled_out_of_stock", locale="sv-SE", context=case, now=NOW)
+        email = fast.render("order_cancelled_out_of_stock", locale="sv-SE", context=case, now=NOW)
+        assert_same(email, expected)
+        seen.append(email)
+    assert "En bonuspoäng (1) har lagts till." in seen[0].text
+    assert "7 bonuspoäng har lagts till." in seen[1].text
+    assert any("Plural-Forms gives form 7" in f.detail for f in seen[2].fallbacks)
+    assert was_compiled(fast, "order_cancelled_out_of_stock")
+
+
+def test_without_css_inlining_the_compiled_html_is_the_full_paths() -> None:
+    """With inline_css=False the compiled HTML keeps Jinja's own escaping, as the full path does."""
+    full = Mailer(inline_css=False, compiled=False)
+    fast = compiled_mailer(inline_css=False)
+    for scenario in ("order_cancelled_out_of_stock", "support_acknowledgement"):
+        for context in hostile_contexts(full, scenario, "sv")[:2]:
+            assert_same(fast.render(scenario, locale="sv-SE", context=context, now=NOW),
+                        full.render(scenario, locale="sv-SE", context=context, now=NOW))
+        assert was_compiled(fast, scenario)
+
+
+def test_threads_rendering_one_locale_get_one_compiled_scenario() -> None:
+    """Eight threads rendering the same scenario and locale get identical emails,
+    and the Mailer keeps one compiled scenario for that locale."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    mailer = Mailer()
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    expected = Mailer(compiled=False).render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    with ThreadPoolExecutor(8) as pool:
+        emails = list(pool.map(lambda _: mailer.render("refund_approved", locale="sv-SE", context=context,
+                                                        now=NOW), range(64)))
+    for email in emails:
+        assert_same(email, expected)
+    assert [key[0] for key in mailer._compiled_cache] == ["refund_approved"]
+
+
+@given(st.text(alphabet=" \t\n\xa0ab-\u200f\u2068", max_size=60))
+def test_tidy_lines_is_the_regex_it_replaced(text: str) -> None:
+    """Line tidying (trailing spaces, blank-line runs, bidi controls) gives what the
+    former whole-text regexes gave, for any mix of spaces, tabs, blank lines and controls."""
+    import re
+
+    from i18nmail.render import _BIDI_CONTROLS, _tidy_lines, _without_bidi_controls
+
+    blank_lines = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+    trailing = re.compile(r"[ \t]+\n")
+    expected = trailing.sub("\n", blank_lines.sub("\n\n", _BIDI_CONTROLS.sub("", text))).strip() + "\n"
+    assert _tidy_lines(_without_bidi_controls(text)) == expected

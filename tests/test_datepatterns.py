@@ -145,3 +145,17 @@ def test_no_rendered_email_shows_a_utc_or_gmt_offset() -> None:
                 email = mailer.render(scenario.id, locale=tag, context=scenario.sample(catalog, now=now), now=now)
                 for part in (email.subject, email.preheader, email.text, email.html):
                     assert not offset.search(part), (tag, scenario.id, offset.search(part))
+
+
+def test_remembered_dates_belong_to_their_own_language() -> None:
+    """A date written once is remembered per language: de and de_AT keep their own month names."""
+    from datetime import date
+
+    from i18nmail.datepatterns import patterns_for
+
+    german, austrian = patterns_for("de"), patterns_for("de_AT")
+    assert german is not None and austrian is not None
+    day = date(2027, 1, 4)
+    for _ in range(2):
+        assert german.format(day, german.date) == "4. Januar 2027"
+        assert austrian.format(day, austrian.date) == "4. Jänner 2027"
