@@ -40,7 +40,9 @@ Semantics (the README repeats them):
 
 Whole weeks are skipped arithmetically, so a 1,000-day window costs about the
 same as a 5-day one; holiday tables are built once per country and year and
-shared by every render (:func:`get_calendar` caches calendars).
+shared by every render (:func:`get_calendar` caches calendars), and what the
+holidays package answers is kept on disk between processes
+(:mod:`i18nmail.holidaydata`), so a fresh process does not import it.
 """
 
 from __future__ import annotations
@@ -50,16 +52,13 @@ import threading
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .closures import Market, market, target_closures
 from .exceptions import HolidayDataUnavailable
+from .holidaydata import COUNTRY_DATA_YEARS, country_codes, package_year, profile
 from .negotiation import primary_zone
-
-if TYPE_CHECKING:
-    import holidays
 
 __all__ = [
     "COUNTRY_DATA_YEARS",
@@ -72,15 +71,6 @@ __all__ = [
 
 #: Largest ``n`` accepted by :meth:`BusinessCalendar.add` (about 14 years).
 MAX_BUSINESS_DAYS = 3650
-
-#: Years for which a country's holiday data is complete, where that is narrower
-#: than the range the holidays package accepts. India's lunar holidays (Holi,
-#: Diwali, Dussehra ...) are tabulated for 2001-2035 only; outside that the
-#: package warns and leaves them out, so they would count as business days
-#: (fuzzing D11). A test scans every supported country for such warnings.
-COUNTRY_DATA_YEARS: dict[str, tuple[int, int]] = {
-    "IN": (2001, 2035),
-}
 
 
 class _Tables(NamedTuple):
@@ -106,23 +96,9 @@ class _Tables(NamedTuple):
 _EMPTY = _Tables(frozenset(), {}, (), (), frozenset(), frozenset(), frozenset())
 
 
-def _holidays() -> ModuleType:
-    """The holidays package, imported on first use (it is slow to import)."""
-    import holidays
-
-    return holidays
-
-
 def _between(days: tuple[date, ...], first: date, last: date) -> int:
     """How many of the sorted *days* lie in ``(first, last]``."""
     return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
-
-
-def _weekend_varies(table: holidays.HolidayBase) -> bool:
-    """Whether the country's weekend depends on the date (holidays overrides it)."""
-    base = getattr(_holidays().HolidayBase, "_get_weekend", None)
-    own = getattr(type(table), "_get_weekend", None)
-    return base is None or own is None or own is not base
 
 
 class Window(NamedTuple):
@@ -138,12 +114,7 @@ def supported_countries() -> list[str]:
     >>> {"SE", "KR", "NO", "FI"} <= set(supported_countries())
     True
     """
-    holidays = _holidays()
-    # The registry lists the codes without importing every country's module
-    # (list_supported_countries imports all 200 of them to read subdivisions).
-    loader = getattr(getattr(holidays, "registry", None), "EntityLoader", None)
-    codes = loader.get_country_codes() if loader is not None else holidays.list_supported_countries()
-    return sorted(str(code) for code in codes)
+    return list(country_codes())
 
 
 def _country_zone(country: str) -> tzinfo:
@@ -183,7 +154,7 @@ class BusinessCalendar:
         if subdivision is None and found is not None:
             subdivision = found.subdivision
         try:
-            probe = _holidays().country_holidays(country, subdiv=subdivision, years=())
+            facts = profile(country, subdivision)
         except NotImplementedError:
             raise ValueError(
                 f"no holiday calendar for country {country!r}; "
@@ -213,25 +184,12 @@ class BusinessCalendar:
         else:
             raise TypeError(f"tz must be a zone name or a tzinfo, got {type(tz).__name__}")
         wanted = found.categories if found is not None and found.categories else ("public", "bank")
-        self.categories = tuple(c for c in wanted if c in probe.supported_categories) or ("public",)
-        self.first_year = int(getattr(probe, "start_year", 1900))
-        self.last_year = int(getattr(probe, "end_year", 2100))
-        alpha2 = str(getattr(probe, "country", country))  # "IND" is India too
-        if alpha2 in COUNTRY_DATA_YEARS:
-            low, high = COUNTRY_DATA_YEARS[alpha2]
-            self.first_year, self.last_year = max(self.first_year, low), min(self.last_year, high)
-        self._dated_weekend = _weekend_varies(probe)
-        if self._dated_weekend:
-            # The rule in force this week (Malaysian states differ, for example);
-            # other dates are corrected day by day from the holidays package.
-            today = date.today()
-            year = min(max(today.year, self.first_year), self.last_year)
-            ref = today.replace(year=year, month=7, day=1) if year != today.year else today
-            monday = ref - timedelta(days=ref.weekday())
-            week = [monday + timedelta(days=i) for i in range(7)]
-            self.weekend = frozenset(d.weekday() for d in week if probe.is_weekend(d))
-        else:
-            self.weekend = frozenset(int(d) for d in probe.weekend)
+        self.categories = tuple(c for c in wanted if c in facts.supported_categories) or ("public",)
+        self.first_year, self.last_year = facts.first_year, facts.last_year
+        self._dated_weekend = facts.dated_weekend
+        #: The weekend rule in force this week (Malaysian states differ, for example);
+        #: for a country whose weekend changed, other dates follow the holidays package.
+        self.weekend = facts.weekend
         if len(self.weekend) >= 7:
             raise ValueError(f"{country}: the holiday data has no working weekdays")
         self.workdays = tuple(d for d in range(7) if d not in self.weekend)
@@ -254,11 +212,7 @@ class BusinessCalendar:
                 raise TypeError(f"closures must be dates, got {day!r:.60}")
             extra.append(day)
         self.closures = tuple(sorted(set(extra)))
-        try:  # countries with Islamic holidays can label the estimated ones
-            _holidays().country_holidays(country, subdiv=subdivision, years=(), islamic_show_estimated=True)
-            self._islamic = True
-        except (ValueError, TypeError):
-            self._islamic = False
+        self._islamic = facts.islamic  # the package can label its estimated Islamic holidays
         self._lock = threading.Lock()
         # Readers take one reference to this snapshot and never see it change;
         # _ensure() builds a new one under the lock and publishes it at once.
@@ -293,11 +247,11 @@ class BusinessCalendar:
             opened = list(tables.opened)
             estimated = set(tables.estimated)
             for year in missing:
-                year_names, year_closed, year_opened = self._load_year(year)
+                year_names, year_closed, year_opened, estimate = self._load_year(year)
                 names.update(year_names)
                 closed.extend(year_closed)
                 opened.extend(year_opened)
-                if self._package_estimates(year, year_names):
+                if estimate:
                     estimated.add(year)
             closed.sort()
             opened.sort()
@@ -313,51 +267,30 @@ class BusinessCalendar:
             self._tables = tables
             return tables
 
-    def _package_estimates(self, year: int, names: dict[date, str]) -> bool:
-        """Whether a closure of *year* taken from the holidays package is an estimate.
-
-        The package knows which Islamic holidays the authorities have
-        confirmed; asked to show estimates, it labels the others. A date
-        whose label changes is an estimate (compared, not parsed, so the
-        label's language does not matter).
-        """
-        if not self._islamic or (self.market is not None and year in self.market.replace_years):
-            return False
-        flagged = _holidays().country_holidays(
-            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
-            islamic_show_estimated=True,
-        )
-        plain = _holidays().country_holidays(
-            self.country, subdiv=self.subdivision, years=year, categories=self.categories,
-            islamic_show_estimated=False,
-        )
-        return any(
-            day in names and flagged.get(day) != name for day, name in plain.items() if day.year == year
-        )
-
-    def _load_year(self, year: int) -> tuple[dict[date, str], list[date], list[date]]:
-        """Names, closed working weekdays and opened weekend days of one year.
+    def _load_year(self, year: int) -> tuple[dict[date, str], list[date], list[date], bool]:
+        """Names, closed working weekdays and opened weekend days of one year,
+        and whether a closure taken from the holidays package is an estimate.
 
         The holidays package's days (unless the market file replaces the year),
         minus substitute days the market's banks do not take, plus the market's
         own closures, the TARGET closing days for euro-area countries and the
-        shop's closures.
+        shop's closures. The package knows which Islamic holidays the
+        authorities have confirmed; asked to show estimates, it labels the
+        others: a date whose label changes is an estimate (compared, not
+        parsed, so the label's language does not matter).
         """
-        table = _holidays().country_holidays(
-            self.country, subdiv=self.subdivision, years=year, categories=self.categories
-        )
         found = self.market
         replaced = found is not None and year in found.replace_years
-        names = {} if replaced else {day: name for day, name in table.items() if day.year == year}
-        if found is not None and found.open_observed and names:
-            # Substitute ("observed") days that the country's banks do not take:
-            # the Federal Reserve opens on the Friday before a Saturday holiday.
-            plain = _holidays().country_holidays(
-                self.country, subdiv=self.subdivision, years=year,
-                categories=self.categories, observed=False,
-            )
-            for day in [d for d in names if d.weekday() in found.open_observed and d not in plain]:
-                del names[day]
+        open_observed = found.open_observed if found is not None else ()
+        package = package_year(
+            self.country, self.subdivision, self.categories, year, dated_weekend=self._dated_weekend,
+            unobserved=bool(open_observed) and not replaced, estimates=self._islamic and not replaced,
+        )
+        names = {} if replaced else dict(package.names)
+        # Substitute ("observed") days that the country's banks do not take:
+        # the Federal Reserve opens on the Friday before a Saturday holiday.
+        for day in [d for d in package.unobserved if d.weekday() in open_observed and d in names]:
+            del names[day]
         extra: dict[date, str] = dict(found.closures_in(year)) if found is not None else {}
         for day, name in target_closures(self.country, year).items():
             extra.setdefault(day, name)
@@ -367,18 +300,17 @@ class BusinessCalendar:
         for day, name in extra.items():
             names.setdefault(day, name)
         # Make-up working days on a weekend (China's 调休), unless closed anyway.
-        workdays = set() if replaced else {
-            d for d in (getattr(table, "weekend_workdays", ()) or ()) if d.year == year
-        }
+        workdays = set() if replaced else set(package.workdays)
         if found is not None:
             workdays |= set(found.open_in(year))
         weekend = self.weekend
         closed: list[date] = []
         opened: list[date] = []
-        if self._dated_weekend:
+        if package.weekend_days is not None:
+            package_weekend = package.weekend_days
             day = date(year, 1, 1)
             while day.year == year:
-                business = day not in names and (day in workdays or not table.is_weekend(day))
+                business = day not in names and (day in workdays or day not in package_weekend)
                 if day.weekday() in weekend:
                     if business:
                         opened.append(day)
@@ -388,7 +320,8 @@ class BusinessCalendar:
         else:
             closed = [d for d in names if d.weekday() not in weekend]
             opened = [d for d in workdays if d.weekday() in weekend and d not in names]
-        return names, closed, opened
+        estimate = any(day in names for day in package.estimates)
+        return names, closed, opened, estimate
 
     def estimated_years(self, first: date, last: date) -> tuple[int, ...]:
         """The years of ``first..last`` whose closures are estimates, not a published calendar.

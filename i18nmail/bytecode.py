@@ -13,16 +13,18 @@ naming those settings to the key.
 
 A cache never breaks a render: an unreadable, corrupt or unwritable entry is
 skipped and the template compiled as usual. ``I18NMAIL_BYTECODE_CACHE=0`` in
-the environment turns the cache off.
+the environment turns the cache off (and the holiday cache of
+:mod:`i18nmail.holidaydata` with it).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 
 import jinja2
 from jinja2.bccache import Bucket
+
+from .cachedir import caches_enabled
 
 __all__ = ["EnvironmentCache", "bytecode_cache"]
 
@@ -56,7 +58,7 @@ class EnvironmentCache(jinja2.FileSystemBytecodeCache):
 def bytecode_cache(salt: str) -> jinja2.BytecodeCache | None:
     """The cache for an environment described by *salt*, or ``None`` when
     turned off or when no private cache folder can be made."""
-    if os.environ.get("I18NMAIL_BYTECODE_CACHE", "1").strip().lower() in {"0", "no", "off", "false"}:
+    if not caches_enabled():
         return None
     try:
         return EnvironmentCache(salt)

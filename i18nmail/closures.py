@@ -43,12 +43,13 @@ Keys of a market file (all optional except ``country``, ``name`` and ``sources``
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .tomlcache import decode_error, load_toml
 
 __all__ = [
     "DATA_DIR",
@@ -246,10 +247,17 @@ def _rule(data: object, path: str, index: int, table: str) -> Closure:
 
 def parse_market(text: str, path: str = "<string>") -> Market:
     """Parse one market file's TOML *text*; ``ValueError`` naming *path* and the key."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, f"not valid TOML: {exc}") from None
+    return _market(data, path)
+
+
+def _market(data: dict[str, Any], path: str) -> Market:
+    """The market described by a parsed market file."""
     unknown = sorted(set(data) - _MARKET_KEYS)
     if unknown:
         raise _fail(path, f"unknown key {unknown[0]!r}")
@@ -301,7 +309,11 @@ def parse_market(text: str, path: str = "<string>") -> Market:
 def load_market(path: str | Path) -> Market:
     """Read and parse one market file; the file's stem must be its ``country``."""
     path = Path(path)
-    found = parse_market(path.read_text(encoding="utf-8"), str(path))
+    try:
+        data = load_toml(path)  # parsed once, then read from the cache while unchanged
+    except decode_error() as exc:
+        raise _fail(str(path), f"not valid TOML: {exc}") from None
+    found = _market(data, str(path))
     if found.country != path.stem:
         raise _fail(str(path), f"'country' is {found.country!r} but the file is named {path.name}")
     return found
@@ -312,23 +324,43 @@ def load_markets(folder: str | Path = DATA_DIR) -> dict[str, Market]:
     return {m.country: m for m in (load_market(p) for p in sorted(Path(folder).glob("*.toml")))}
 
 
-#: The shipped markets by country code. A shop may add or replace one by
-#: merging (``MARKETS["IT"] = load_market("IT.toml")``) before building calendars.
-MARKETS: dict[str, Market] = load_markets()
+#: The shipped market files read so far one by one (before MARKETS is used).
+_READ: dict[str, Market | None] = {}
+
+if TYPE_CHECKING:
+    #: The shipped markets by country code. A shop may add or replace one by
+    #: merging (``MARKETS["IT"] = load_market("IT.toml")``) before building calendars.
+    MARKETS: dict[str, Market]
+
+
+def __getattr__(name: str) -> Any:
+    # MARKETS is read on first use: a calendar needs one country's file (and
+    # TARGET's), not all of them, so a first email does not parse every file.
+    if name == "MARKETS":
+        markets = load_markets()
+        globals()["MARKETS"] = markets
+        return markets
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def market(country: str) -> Market | None:
     """The market file of *country* (``"DE"``), or ``None`` when there is none."""
-    return MARKETS.get(country.upper())
+    code = country.upper()
+    markets: dict[str, Market] | None = globals().get("MARKETS")
+    if markets is not None:  # loaded, perhaps changed by the shop: it decides
+        return markets.get(code)
+    if code not in _READ:
+        path = DATA_DIR / f"{code}.toml"
+        _READ[code] = load_market(path) if code.isascii() and code.isalnum() and path.is_file() else None
+    return _READ[code]
 
 
 def target_closures(country: str, year: int, markets: Mapping[str, Market] | None = None) -> dict[date, str]:
     """TARGET closing days of *year* when *country* is in the euro area, else ``{}``."""
-    target = (markets if markets is not None else MARKETS).get("TARGET")
+    target = markets.get("TARGET") if markets is not None else market("TARGET")
     if target is None:
         return {}
     joined = target.members.get(country.upper())
     if joined is None or year < joined:
         return {}
     return target.closures_in(year)
-

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -259,6 +258,8 @@ class Shop:
     @classmethod
     def from_pyproject(cls, path: str | Path = "pyproject.toml") -> Shop:
         """Read ``[tool.i18nmail.shop]`` from a ``pyproject.toml``."""
+        import tomllib
+
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
         return cls.from_mapping(data.get("tool", {}).get("i18nmail", {}).get("shop", {}))

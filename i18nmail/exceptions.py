@@ -21,7 +21,6 @@ Errors carry the data a caller needs (``.scenario``, ``.field``, ``.path``,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = [
@@ -61,6 +60,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     >>> did_you_mean("refund_aproved", ["refund_approved", "refund_denied"])
     " Did you mean 'refund_approved'?"
     """
+    import difflib  # only a mistyped name needs it
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" Did you mean {matches[0]!r}?" if matches else ""
 

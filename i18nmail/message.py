@@ -35,8 +35,6 @@ from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import TYPE_CHECKING, Any, cast
 
-import idna
-
 from .exceptions import safe_repr
 from .negotiation import Fallback
 
@@ -88,6 +86,8 @@ def _ascii_domain(domain: str, spec: str) -> str:
     """The domain as ASCII: IDNA 2008 A-labels for a non-ASCII domain (fuzzing D10)."""
     if domain.isascii():
         return domain
+    import idna  # only a non-ASCII domain needs it (it loads large tables)
+
     try:
         return idna.encode(domain, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError) as exc:

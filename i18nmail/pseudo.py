@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from .catalogs import DOMAIN, Key, LoadedCatalog, _plural_function
 from .exceptions import CatalogError
 
@@ -64,6 +62,9 @@ def pseudo_catalog(pot_files: Iterable[Path]) -> LoadedCatalog:
 
     Earlier files win for a message they share (a shop's own template first).
     """
+    # Babel's message tooling is imported here: a render in a real locale never needs it.
+    from babel.messages.pofile import read_po
+
     messages: dict[Key, str | tuple[str, ...]] = {}
     paths = [p for p in pot_files if p.is_file()]
     if not paths:

@@ -41,7 +41,6 @@ shows a refund window or deadline that lies before the email's own date.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +57,7 @@ from .config import Shop
 from .exceptions import ContextError, TemplateError, safe_repr
 from .formatting import coerce_amount, currency_digits, normalise_currency, utc_now
 from .negotiation import normalise_country
+from .tomlcache import decode_error, load_toml
 
 __all__ = [
     "COMMON_FIELDS",
@@ -525,8 +525,8 @@ def load_samples(roots: Iterable[Path]) -> dict[str, dict[str, Any]]:
             continue
         for path in sorted(folder.glob("*.toml")):
             try:
-                data = tomllib.loads(path.read_text("utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                data = load_toml(path)
+            except (UnicodeDecodeError, decode_error()) as exc:
                 raise TemplateError(f"cannot read sample data: {exc}", path=str(path)) from None
             target = merged.setdefault(path.stem, {})
             for table, values in data.items():
@@ -552,8 +552,8 @@ def load_scenarios(roots: Iterable[Path]) -> dict[str, Scenario]:
             if not any((r / "scenarios" / f"{scenario_id}.j2").is_file() for r in roots):
                 raise TemplateError(f"scenario {scenario_id!r} has no template {scenario_id}.j2", path=str(path))
             try:
-                data = tomllib.loads(path.read_text("utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                data = load_toml(path)
+            except (UnicodeDecodeError, decode_error()) as exc:
                 raise TemplateError(f"cannot read scenario declaration: {exc}", path=str(path)) from None
             found[scenario_id] = Scenario(
                 id=scenario_id,

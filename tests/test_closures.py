@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from i18nmail.closures import (
     MARKETS,
     load_market,
     load_markets,
+    market,
     parse_market,
     target_closures,
 )
@@ -150,3 +153,43 @@ def test_unconfirmed_islamic_holidays_make_a_year_estimated() -> None:
     assert BusinessCalendar("EG").estimated_years(date(2080, 1, 1), date(2080, 12, 31)) == (2080,)
     assert BusinessCalendar("SA").estimated_years(date(2026, 1, 1), date(2029, 12, 31)) == ()  # SAMA
     assert BusinessCalendar("SE").estimated_years(date(2026, 1, 1), date(2080, 12, 31)) == ()
+
+
+def test_a_calendar_reads_only_its_own_market_file_and_target() -> None:
+    """A fresh process that builds one calendar parses that country's file and TARGET's, not all of them."""
+    code = ("import i18nmail.closures as c\n"
+            "from i18nmail.businessdays import BusinessCalendar\n"
+            "BusinessCalendar('FI').window(__import__('datetime').date(2026, 12, 22), 3, 5)\n"
+            "print('MARKETS' in vars(c), sorted(c._READ))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=1) == ["False", "['FI', 'TARGET']\n"]
+
+
+def test_markets_is_loaded_on_first_use_and_then_decides() -> None:
+    """MARKETS holds every file once used, and a change to it is what market() answers from then on."""
+    code = ("import i18nmail.closures as c\n"
+            "se = c.market('se')\n"
+            "from i18nmail.closures import MARKETS\n"
+            "assert MARKETS['SE'] == se and c.MARKETS is MARKETS and len(MARKETS) >= 17\n"
+            "MARKETS['SE'] = c.load_market(c.DATA_DIR / 'NO.toml')\n"
+            "print(c.market('SE').country, c.market('../SE'), c.market('ZZ'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["NO", "None", "None"]
+
+
+def test_a_path_is_never_a_market() -> None:
+    """market() answers None for anything but a plain code, never reading a file outside the folder."""
+    for code in ("../SE", "SE/../SE", "", "S E", "SE.toml", "é"):
+        assert market(code) is None, code
+
+
+def test_a_broken_market_file_names_itself_on_every_load(tmp_path: Path) -> None:
+    """load_market of a file that is not TOML raises the same ValueError each time (nothing is cached)."""
+    path = tmp_path / "PT.toml"
+    path.write_text('country = "PT"\nname = [\n', "utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not valid TOML") as info:
+            load_market(path)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "PT.toml" in messages[0]

@@ -104,3 +104,48 @@ def test_catalog_commands_and_preview_are_listed_and_run() -> None:
     assert "sv" in {row["locale"] for row in json.loads(stats.output)}
     unknown = CliRunner().invoke(main, ["frobnicate"])
     assert unknown.exit_code == 2
+
+
+def test_first_email_from_the_cli_loads_no_tooling_idna_or_package_metadata() -> None:
+    """A second `i18nmail render --sample` imports no message tooling, idna, importlib.metadata, tomllib or all markets."""
+    code = ("from i18nmail.cli import main\n"
+            "try:\n"
+            "    main(['render', 'order_cancelled_out_of_stock', '--sample', '--locale', 'sv-SE',"
+            " '--format', 'eml'])\n"
+            "except SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            "import i18nmail.closures as c\n"
+            "assert 'MARKETS' not in vars(c) and sorted(c._READ) == ['SE', 'TARGET'], sorted(c._READ)\n")
+    loaded_after(code)  # the first run may fill the caches
+    loaded = loaded_after(code)
+    for name in ("babel.messages", "idna", "importlib.metadata", "tomllib"):
+        assert name not in loaded, name
+    assert "i18nmail.holidaydata" in loaded
+
+
+RENDER = ["render", "support_acknowledgement", "--sample", "--locale", "sv-SE", "--format", "json",
+          "--now", "2026-12-22T09:00:00+00:00"]
+
+
+def test_the_program_prints_what_the_click_group_prints() -> None:
+    """`python -m i18nmail` (run(), which skips the final garbage collection) prints and exits as main does."""
+    from click.testing import CliRunner
+
+    from i18nmail.cli import main
+
+    for args in (RENDER, ["render", "no_such_scenario", "--sample", "--locale", "sv-SE"]):
+        inside = CliRunner().invoke(main, args)
+        fresh = subprocess.run([sys.executable, "-m", "i18nmail", *args], check=False, capture_output=True,
+                               text=True)
+        assert (fresh.returncode, fresh.stdout) == (inside.exit_code, inside.stdout)
+        if inside.exit_code:
+            assert fresh.stderr.strip().splitlines()[-1] in inside.output
+
+
+def test_the_console_script_is_run() -> None:
+    """The installed `i18nmail` command calls cli.run (pyproject's [project.scripts])."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert data["project"]["scripts"]["i18nmail"] == "i18nmail.cli:run"
