@@ -45,7 +45,6 @@ from markupsafe import Markup, escape
 from .businessdays import BusinessCalendar, Window
 from .bytecode import bytecode_cache
 from .catalogs import CatalogSet, LoadedCatalog, Lookup, Translator, substitute
-from .compiled import CompiledScenario, LocaleConstants, NotCompilable, Sources, compile_scenario
 from .config import Shop
 from .data import builtin_catalogs, builtin_templates
 from .exceptions import (
@@ -66,6 +65,7 @@ from .scenarios import Scenario, load_scenarios
 from .typography import finish_isolates, font_stack, isolate, line_height, strip_sentinels
 
 if TYPE_CHECKING:
+    from .compiled import CompiledScenario, Sources
     from .validation import ValidationReport
 
 __all__ = ["STRICT_KINDS", "Folders", "Mailer", "builtin_catalogs", "builtin_templates", "layer_roots"]
@@ -323,7 +323,7 @@ class Mailer:
         self.compiled = compiled
         self._compile_lock = threading.Lock()
         self._compiled_cache: dict[tuple[object, ...], _CompiledEntry] = {}
-        self._text_sources, self._html_sources = Sources(self._text_env), Sources(self._html_env)
+        self._sources: tuple[Sources, Sources] | None = None  # the compiler's, made on first use
         self._render_counts: dict[tuple[object, ...], int] = {}
         self._negotiated: dict[str, LocaleMatch] = {}
         self._windows: dict[tuple[object, ...], tuple[date, date, str, Fallback | None]] = {}
@@ -740,14 +740,20 @@ class Mailer:
         names = {"locale": match.tag, "lang": match.language, "dir": direction,
                  "font_stack": Markup(font_stack(match.language, match.script)),
                  "line_height": line_height(match.language)}
+        # The compiler is imported when a scenario is first compiled: the first
+        # email of a fresh process renders in full and does not wait for it.
+        from .compiled import LocaleConstants, NotCompilable, Sources, compile_scenario
+
         constants = LocaleConstants(translator, match.language, direction, names, self.shop)
         with self._compile_lock:
+            if self._sources is None:
+                self._sources = (Sources(self._text_env), Sources(self._html_env))
             entry = self._compiled_cache.get(key)
             if entry is not None and entry.catalogs == translator.catalogs and not self.auto_reload:
                 return entry.compiled  # another thread compiled it meanwhile
             try:
                 done: CompiledScenario | None = compile_scenario(
-                    self._text_sources, self._html_sources, f"scenarios/{scenario}.j2", constants,
+                    *self._sources, f"scenarios/{scenario}.j2", constants,
                     self._inliner.inline if self._inliner is not None else None)
                 uptodate = done.uptodate if done is not None else ()
             except NotCompilable as exc:

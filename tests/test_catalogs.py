@@ -125,9 +125,10 @@ def test_fallback_highlighting_is_only_on_request(tmp_path: Path) -> None:
      "nplurals=2; plural=" + "n+" * 600 + "0;", "nplurals=1; plural=(n != 1);", "nplurals=9; plural=n;",
      "garbage"],
 )
-def test_malicious_plural_forms_are_catalog_errors(tmp_path: Path, plural_forms: str) -> None:
+def test_malicious_plural_forms_are_catalog_errors(tmp_path: Path, plural_forms: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Malicious, oversized or inconsistent Plural-Forms fail to load, run no code (RELIABILITY.md B17)."""
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     header = HEADER.replace("nplurals=2; plural=(n != 1);", plural_forms)
     with pytest.raises(CatalogError):
         load_po((header + entry("Product", "Produkt")).encode(), "x.po", "sv")
