@@ -336,8 +336,9 @@ def main(argv: list[str] | None = None) -> None:
           f"{c_full * 1e6:>10.0f} {c_full / c_floor:>9.2f}x")
     print(f"{'Django peer: {% blocktranslate %} text + HTML, Django formatting':<62} {t_django * 1e6:>10.0f} "
           f"{t_django / t_floor:>9.2f}x {c_django * 1e6:>10.0f} {c_django / c_floor:>9.2f}x")
-    print(f"  i18nmail / floor = {t_render / t_floor:.2f} (target at most 3.0, goal 2.0: "
-          f"{'met' if t_render / t_floor <= 3.0 else 'NOT met'}); "
+    print(f"  i18nmail / floor = {t_render / t_floor:.2f} (target at most 3.0: "
+          f"{'met' if t_render / t_floor <= 3.0 else 'NOT met'}; goal 2.0: "
+          f"{'met' if t_render / t_floor <= 2.0 else 'not met'}); "
           f"i18nmail / Django = {t_render / t_django:.2f} (target under 1.0: "
           f"{'met' if t_render / t_django < 1.0 else 'NOT met'})")
     print(f"  compiling {SCENARIO} for {LOCALE}: {t_compile * 1e3:.0f} ms once (on its second render)")
