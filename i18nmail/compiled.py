@@ -71,9 +71,6 @@ class CompiledScenario:
     #: The plural sentences its templates name (kept alive with them).
     tables: tuple[PluralTable, ...] = field(default=())
 
-    def is_up_to_date(self) -> bool:
-        return all(check() for check in self.uptodate)
-
     def render_text(self, variables: dict[str, Any]) -> tuple[str, str, str]:
         """Subject, preheader and plain text from one context, in that order.
 

@@ -218,7 +218,8 @@ class Specializer:
             raise NotCompilable(f"macro {macro.name!r} reads {sorted(captured)} from the context, "
                                 "which the template also binds")
 
-    def bind(self, macro: nodes.Macro, call: nodes.Call, scope: Scope) -> list[tuple[str, nodes.Expr]]:
+    def bind(self, module: Module, macro: nodes.Macro, call: nodes.Call, scope: Scope) -> list[tuple[str, nodes.Expr]]:
+        """Each parameter of *macro* with the expression *call* gives it (or its default)."""
         if call.dyn_args is not None or call.dyn_kwargs is not None:
             raise NotCompilable("*args or **kwargs in a macro call")
         if self.sources.names_in(macro) & {"caller", "varargs", "kwargs"}:
@@ -237,13 +238,10 @@ class Specializer:
             if name in given:
                 bound.append((name, self.expr(given[name], scope)))
             elif name in defaults:
-                bound.append((name, self.expr(defaults[name], self.module_scope_for(macro))))
+                bound.append((name, self.expr(defaults[name], self.module_scope(module))))
             else:
                 raise NotCompilable(f"missing argument {name!r} for {macro.name!r}")
         return bound
-
-    def module_scope_for(self, macro: nodes.Macro) -> Scope:
-        return Scope(dict(self.c.names), {}, {})
 
     def inline(self, called: tuple[Module, nodes.Macro], call: nodes.Node, scope: Scope) -> list[nodes.Node]:
         """The statements of a macro called as a statement, its arguments bound."""
@@ -252,7 +250,7 @@ class Specializer:
         self.depth += 1
         if self.depth > 20:
             raise NotCompilable("macros nested too deep")
-        bound = self.bind(macro, call, scope)
+        bound = self.bind(module, macro, call, scope)
         self.check_capture(module, macro, scope.locals)
         inner = self.module_scope(module, scope.locals).without(name for name, _ in bound)
         consts = {name: const_value(value) for name, value in bound if const_value(value) is not NOT_CONST}
@@ -272,7 +270,7 @@ class Specializer:
         """A macro called for its value: a constant when it is one, else a call
         of the macro, defined once at the top of the compiled template."""
         module, macro = called
-        bound = self.bind(macro, call, scope)
+        bound = self.bind(module, macro, call, scope)
         if all(const_value(value) is not NOT_CONST for _, value in bound):
             body = self.inline(called, call, scope)
             data = _only_data(body)
