@@ -42,6 +42,10 @@ from .typography import isolate
 
 
 class Specializer:
+    """Rewrites one channel's templates for one locale (statements by
+    :meth:`stmts`, expressions by :meth:`expr`), never changing the parsed
+    trees it reads: every node it changes is a new node."""
+
     def __init__(self, env: jinja2.Environment, sources: Sources, constants: LocaleConstants) -> None:
         self.env = env
         self.sources = sources
