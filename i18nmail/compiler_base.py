@@ -4,6 +4,7 @@ and the filters a compiled template calls (see :mod:`i18nmail.compiled`)."""
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ APPLY = "__i18nmail_apply"
 #: Callables that take the template context: called the way Jinja calls them.
 CONTEXT_FUNCTIONS = frozenset({"_", "gettext", "pgettext", "ngettext", "npgettext", "setting"})
 HOLE_ATTR = "__i18nmail_attr"
+HOLE_TITLE = "__i18nmail_title"
 ISOLATE = "__i18nmail_isolate"
 
 MESSAGE_CALLS = {"_": 0, "gettext": 0, "pgettext": 1}
@@ -58,13 +60,35 @@ class LocaleConstants:
 
 # -- values in the HTML part, as the CSS inliner's serialiser writes them ---------------
 
-def hole_text(value: Any) -> str:
+#: In markup escape() made (and the <bdi> isolates of values), anything else:
+#: a tag, a bare '&' or '>', another character reference. The inliner would
+#: rewrite it; the compiled template cannot tell how.
+NOT_CANONICAL = re.compile(r"&(?!amp;|lt;|gt;|#39;|#34;)|[<>]")
+_ISOLATES = re.compile(r"</?bdi>")
+
+
+class UnplacedMarkup(ValueError):
+    """A value made markup while rendering (``|safe``, ``|urlize``) that the
+    compiled template cannot write as the inliner would: the email is
+    rendered through the full templates instead."""
+
+
+def _canonical(text: str, isolates: bool = True) -> str:
+    if NOT_CANONICAL.search(_ISOLATES.sub("", text) if isolates and "<" in text else text):
+        raise UnplacedMarkup("a value holds markup the compiled template cannot place")
+    return text
+
+
+def hole_text(value: Any) -> Markup:
     """*value* as text of an HTML element, escaped as the inliner re-serialises
-    it (``&amp; &lt; &gt; &nbsp;``; quotes as they are)."""
+    it (``&amp; &lt; &gt; &nbsp;``; quotes as they are).
+
+    The result is markup, so the output writes it as it is while the value
+    itself is computed with autoescaping on, as in the full templates."""
     if hasattr(value, "__html__"):
         text = str(value.__html__())
-        if "&#" in text:
-            text = text.replace("&#39;", "'").replace("&#34;", '"')
+        if "&" in text or "<" in text or ">" in text:
+            text = _canonical(text).replace("&#39;", "'").replace("&#34;", '"')
     else:
         text = str(value)
         if "&" in text:
@@ -75,22 +99,31 @@ def hole_text(value: Any) -> str:
         text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return text
+    return Markup(text)
 
 
-def hole_attr(value: Any) -> str:
+def hole_title(value: Any) -> Markup:
+    """*value* as the text of <title>, where a tag is text too."""
+    if hasattr(value, "__html__"):
+        _canonical(str(value.__html__()), isolates=False)
+    return hole_text(value)
+
+
+def hole_attr(value: Any) -> Markup:
     """*value* inside a double-quoted attribute, escaped as the inliner
     re-serialises it (``&amp; &quot; &nbsp;``)."""
     if hasattr(value, "__html__"):
-        text = str(value.__html__())
-        text = (text.replace("&#39;", "'").replace("&#34;", "&quot;").replace("&lt;", "<")
-                .replace("&gt;", ">"))
+        text = _canonical(str(value.__html__()))
+        if '"' in text:  # it ends the attribute
+            raise UnplacedMarkup("a value holds markup the compiled template cannot place")
+        text = (text.replace("&#39;", "'").replace("&#34;", "&quot;")
+                .replace("&lt;", "<").replace("&gt;", ">"))
     else:
         text = str(value).replace("&", "&amp;").replace('"', "&quot;")
     text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    return text
+    return Markup(text)
 
 
 @pass_context
@@ -190,7 +223,7 @@ def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     return getattr(fmt, name)(*args, **kwargs)
 
 
-FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, ISOLATE: isolate, METHOD: method, APPLY: apply,
+FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, HOLE_TITLE: hole_title, ISOLATE: isolate, METHOD: method, APPLY: apply,
            FORMAT: format_value, PLURAL: plural}
 
 

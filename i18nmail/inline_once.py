@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 
 from jinja2 import nodes
 
-from .compiler_base import HOLE_ATTR, HOLE_TEXT, NotCompilable
+from .compiler_base import HOLE_ATTR, HOLE_TEXT, HOLE_TITLE, NOT_CANONICAL, NotCompilable
 
 _MARKER = "<!--i18nmail:{}-->"
 _MARKER_RE = re.compile(r"<!--i18nmail:(\d+)-->|&lt;!--i18nmail:(\d+)--&gt;")
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
-_RAW_TEXT = ("style", "script", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext")
+_RAW_TEXT = ("style", "script", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext",
+             "noscript")
 
 def _walk(body: list[nodes.Node]) -> Iterator[tuple[nodes.Output, int]]:
     """Each output piece of *body* in document order, as ``(output, index)``,
@@ -39,22 +40,80 @@ def _walk(body: list[nodes.Node]) -> Iterator[tuple[nodes.Output, int]]:
             yield from _walk(node.body)
 
 
-def _hole_context(prefix: str) -> str:
-    """Whether a value after *prefix* (the markup before it) is element text
-    or sits in a double-quoted attribute; raw text (<style>) cannot hold one."""
-    lt, gt = prefix.rfind("<"), prefix.rfind(">")
-    if lt > gt:
-        inside = prefix[lt:]
-        if inside.startswith("<!--"):
-            raise NotCompilable("a value inside a comment")
-        if inside.count('"') % 2 == 1 and "'" not in inside:
-            return HOLE_ATTR
-        raise NotCompilable("a value inside a tag but not in a double-quoted attribute")
-    lower = prefix.lower()
-    for tag in _RAW_TEXT:
-        if lower.rfind(f"<{tag}") > lower.rfind(f"</{tag}"):
-            raise NotCompilable(f"a value or branch inside <{tag}>")
-    return HOLE_TEXT
+def _contexts(data: list[str]) -> list[str | None]:
+    """For each boundary between the pieces of markup *data* (and after the
+    last), whether a value there is element text (``HOLE_TEXT``), the text of
+    a <title> (``HOLE_TITLE``), sits in a double-quoted attribute
+    (``HOLE_ATTR``) or cannot be placed (``None``): in a comment, raw text
+    (<style>, <noscript>), a tag outside double quotes, or where the markup
+    before and after it would join (``<p``, ``&amp``).
+
+    One pass of a small tokenizer over the markup, so that a '>' inside a
+    quoted attribute or a comment is not taken for the end of a tag."""
+    out: list[str | None] = []
+    state, element = "text", ""
+    for piece in data:
+        i = 0
+        while True:
+            if state == "text":
+                j = piece.find("<", i)
+                if j < 0:
+                    break
+                rest = piece[j:j + 80]
+                match = _TAG_RE.match(rest)
+                if rest.startswith("<!--"):
+                    state, i = "comment", j + 4
+                elif match is not None:
+                    state, i = "tag", j + len(match.group(0))
+                    element = "" if match.group(1) else match.group(2).lower()
+                elif rest.startswith(("<!", "<?", "</")):
+                    state, i = "bogus", j + 2  # a doctype or a bogus comment, up to '>'
+                else:
+                    i = j + 1
+            elif state == "tag":
+                found = _TAG_PART.search(piece, i)
+                if found is None:
+                    break
+                i = found.end()
+                if found.group(1):
+                    state = "dq" if found.group(1) == '"' else "sq"
+                else:
+                    state = ("title" if element == "title" else "raw" if element in _RAW_TEXT else "text")
+            elif state in ("dq", "sq"):
+                j = piece.find('"' if state == "dq" else "'", i)
+                if j < 0:
+                    break
+                state, i = "tag", j + 1
+            elif state in ("comment", "bogus"):
+                j = piece.find("-->" if state == "comment" else ">", i)
+                if j < 0:
+                    break
+                state, i = "text", j + (3 if state == "comment" else 1)
+            else:  # raw text or a title: up to its end tag
+                j = piece.lower().find(f"</{element}", i)
+                if j < 0:
+                    break
+                state, i = "tag", j + 2 + len(element)
+                element = ""
+        tail = piece[-40:]
+        if _OPEN_REFERENCE.search(tail):
+            out.append(None)
+        elif state == "dq":
+            out.append(HOLE_ATTR)
+        elif state == "text" and not _OPEN_TAG.search(tail):
+            out.append(HOLE_TEXT)
+        elif state == "title" and not _OPEN_TAG.search(tail):
+            out.append(HOLE_TITLE)
+        else:
+            out.append(None)
+    return out
+
+
+#: Markup ending where a value would continue it: a character reference or a tag begun.
+_OPEN_REFERENCE = re.compile(r"&#?[A-Za-z0-9]*$")
+_OPEN_TAG = re.compile(r"<[!/?]?-?$")
+#: In a tag: its end, or the opening quote of an attribute value.
+_TAG_PART = re.compile(r">|=[\t\n\f\r ]*([\"'])")
 
 
 def _tags(html: str) -> list[tuple[str, str]]:
@@ -75,10 +134,12 @@ def _check_values(body: list[nodes.Node], extra: Iterable[nodes.Node], markup: s
     css = " ".join(_STYLE_RE.findall(markup))
     for region in excluded:
         for piece in region.find_all(nodes.TemplateData):
+            if NOT_CANONICAL.search(_ISOLATE_TAGS.sub("", piece.data)):
+                # Shown, it is written as it is, where the inliner would rewrite it.
+                raise NotCompilable("markup, a bare '&' or '>' or an entity inside a {% set %} block "
+                                    "or a macro used as a value")
             if "<" not in piece.data:
                 continue
-            if "<" in _ISOLATE_TAGS.sub("", piece.data):
-                raise NotCompilable("markup inside a {% set %} block or a macro used as a value")
             if re.search(r"\bbdi\b|\*|\[", css):
                 raise NotCompilable("the CSS may style the <bdi> isolates of values")
 
@@ -99,22 +160,21 @@ def inline_once(body: list[nodes.Node], inline: Callable[[str], str], extra: Ite
         raise NotCompilable("no markup")
     _check_values(body, extra, "".join(d.data for d in data))
     skeleton = data[0].data + "".join(_MARKER.format(i) + d.data for i, d in enumerate(data[1:], 1))
-    prefix_of = [""]
-    for d in data:
-        prefix_of.append(prefix_of[-1] + d.data)
     for piece in data:
         if "i18nmail:" in piece.data:
             raise NotCompilable("the template's markup contains the compiler's marker")
+    found = _contexts([d.data for d in data])
     contexts: dict[int, str] = {}
     for _, _, boundary in holes:
-        if boundary not in contexts:
-            contexts[boundary] = _hole_context(prefix_of[boundary])
+        context = found[boundary - 1] if boundary else None
+        if context is None:
+            raise NotCompilable("a value in a comment, raw text, a tag outside double quotes "
+                                "or next to an unfinished tag or character reference")
+        contexts[boundary] = context
     for boundary in range(1, len(data)):
         # A branch boundary may sit in text but never inside a tag or raw text.
-        if boundary not in contexts:
-            context = _hole_context(prefix_of[boundary])
-            if context != HOLE_TEXT:
-                raise NotCompilable("a branch inside an attribute")
+        if boundary not in contexts and found[boundary - 1] not in (HOLE_TEXT, HOLE_TITLE):
+            raise NotCompilable("a branch inside a tag, an attribute, a comment or raw text")
     inlined = inline(skeleton)
     parts: list[str] = []
     last = 0
@@ -135,24 +195,3 @@ def inline_once(body: list[nodes.Node], inline: Callable[[str], str], extra: Ite
         node.data = text
     for output, index, boundary in holes:
         output.nodes[index] = nodes.Filter(output.nodes[index], contexts[boundary], [], [], None, None)
-    # Everything these outputs write is final markup: no escape() around it.
-    _unescaped_outputs(body, {id(output) for output, _ in pieces})
-
-
-def _unescaped_outputs(body: list[nodes.Node], outputs: set[int]) -> None:
-    for index in range(len(body) - 1, -1, -1):
-        node = body[index]
-        if id(node) in outputs:
-            body[index:index + 1] = [
-                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))]), node,
-                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(True))])]
-        elif isinstance(node, nodes.If):
-            _unescaped_outputs(node.body, outputs)
-            for branch in node.elif_:
-                _unescaped_outputs(branch.body, outputs)
-            _unescaped_outputs(node.else_, outputs)
-        elif isinstance(node, nodes.For):
-            _unescaped_outputs(node.body, outputs)
-            _unescaped_outputs(node.else_, outputs)
-        elif isinstance(node, (nodes.With, nodes.Scope)):
-            _unescaped_outputs(node.body, outputs)

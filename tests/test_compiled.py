@@ -274,3 +274,59 @@ def test_collapse_spaces_is_the_regex_it_replaced(text: str) -> None:
     from i18nmail.message import collapse_spaces
 
     assert collapse_spaces(text) == re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
+
+
+def assert_shop_block_renders_the_same(tmp_path: Path, block: str, value: str, *, fallback: bool = False) -> None:
+    """The refund_approved email with *block* at the top of its body and *value* as the
+    order number, in Swedish and Arabic, compiled (compiler failures surfacing unless
+    *fallback*) and in full."""
+    override(tmp_path, "refund_approved", "{% block body %}\n", "{% block body %}\n" + block + "\n")
+    full = Mailer(templates=tmp_path, compiled=False)
+    fast = Mailer(templates=tmp_path) if fallback else compiled_mailer(templates=tmp_path)
+    fast._compile_after = 1
+    for tag in ("sv-SE", "ar-SA"):
+        context = {**full.scenario("refund_approved").sample(full.negotiate(tag).catalogs[0], now=NOW),
+                   "order_number": value}
+        for _ in range(2):
+            assert_same(fast.render("refund_approved", locale=tag, context=context, now=NOW),
+                        full.render("refund_approved", locale=tag, context=context, now=NOW))
+
+
+@pytest.mark.parametrize("block", [
+    "{% set x %}Tom & Jerry > 1 &mdash; &#160;{% endset %}<p>{{ x }}</p>",
+    "{% set x = 'a & b' %}{% set y %}{{ x }} & c{% endset %}<p>{{ y }}</p>",
+])
+def test_set_block_text_the_inliner_would_rewrite_renders_the_same(tmp_path: Path, block: str) -> None:
+    """Review 14: a {% set %} block's own text with a bare &, > or an entity, shown in
+    the HTML, is written as the inliner re-serialises it, not as it is."""
+    assert_shop_block_renders_the_same(tmp_path, block, "A&B")
+
+
+def test_a_set_block_with_a_double_quote_in_an_attribute_renders_the_same(tmp_path: Path) -> None:
+    """Review 14: a {% set %} block's double quote written into an attribute ends it
+    in the full templates, and so in the email the compiled path gives."""
+    assert_shop_block_renders_the_same(tmp_path, '{% set x %}say "hi"{% endset %}<a title="{{ x }}" href="#">y</a>',
+                                       "A&B", fallback=True)
+
+
+@pytest.mark.parametrize("block", [
+    '<a title="a>b" href="{{ order_number }}">y</a>',
+    "<!-- a > b {{ order_number }} -->",
+    "<noscript>{{ order_number }}</noscript>",
+    "<p>&{{ order_number }}</p>",
+])
+def test_values_in_markup_the_compiler_misreads_render_the_same(tmp_path: Path, block: str) -> None:
+    """Review 14: a value after a quoted attribute holding '>', inside a comment holding
+    '>', inside <noscript> or right after a bare '&' gets the full path's escaping."""
+    assert_shop_block_renders_the_same(tmp_path, block, 'amp;A"B<c>&x')
+
+
+@pytest.mark.parametrize("block", [
+    "<p>{{ order_number|safe }}</p>",
+    "<p>{{ order_number|urlize }}</p>",
+    "<p>{{ '<b>'|safe ~ order_number }}</p>",
+])
+def test_markup_made_while_rendering_renders_the_same(tmp_path: Path, block: str) -> None:
+    """Review 14: a value made markup while rendering (|safe, |urlize) is not written
+    as the compiled template's escaping guesses; the email is the full path's."""
+    assert_shop_block_renders_the_same(tmp_path, block, "see https://x.example/?a=1&b=2 <b>now</b> &mdash; '", fallback=True)
