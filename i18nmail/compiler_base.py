@@ -282,15 +282,15 @@ class Sources:
         assert self.env.loader is not None
         source, filename, uptodate = self.env.loader.get_source(self.env, name)
         tree = self.env.parse(source, name, filename)
-        if cached is not None:
-            self._modules = {}  # a module may import the changed file
+        # A module stands for its own file only (it names its imports, read
+        # again when used): a changed file leaves the others' modules as they are.
         self._parsed[name] = (tree, uptodate)
         self.used[name] = uptodate
         return tree
 
     def modules(self) -> list[Module]:
-        """The component modules read so far."""
-        return list(self._modules.values())
+        """The component modules read by this compilation (those it parsed)."""
+        return [module for name, module in self._modules.items() if name in self.used]
 
     def stored_in(self, tree: nodes.Template) -> frozenset[str]:
         """Every name *tree* binds: sets, loop variables, macro parameters (cached)."""

@@ -330,3 +330,25 @@ def test_markup_made_while_rendering_renders_the_same(tmp_path: Path, block: str
     """Review 14: a value made markup while rendering (|safe, |urlize) is not written
     as the compiled template's escaping guesses; the email is the full path's."""
     assert_shop_block_renders_the_same(tmp_path, block, "see https://x.example/?a=1&b=2 <b>now</b> &mdash; '", fallback=True)
+
+
+def test_auto_reload_after_an_edit_of_a_component_the_components_import(tmp_path: Path) -> None:
+    """Review 14: with auto-reload, editing components/common.j2 (which components/html.j2
+    and text.j2 import) gives the edited email on the next render, compiled, not a KeyError."""
+    common = tmp_path / "components" / "common.j2"
+    common.parent.mkdir(parents=True)
+    source = (builtin_templates() / "components" / "common.j2").read_text("utf-8")
+    common.write_text(source, "utf-8")
+    mailer = compiled_mailer(templates=tmp_path, auto_reload=True)
+    context = {**mailer.scenario("refund_approved").sample("sv", now=NOW), "refund_method": "store_credit"}
+    mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert was_compiled(mailer, "refund_approved")
+    old = '{{ pgettext("refund timing", "Right away") }}'
+    assert old in source
+    common.write_text(source.replace(old, "At once (edited)"), "utf-8")
+    bump(common)
+    email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert "At once (edited)" in email.text and "At once (edited)" in email.html
+    assert_same(email, Mailer(templates=tmp_path, compiled=False).render(
+        "refund_approved", locale="sv-SE", context=context, now=NOW))
+    assert was_compiled(mailer, "refund_approved")
