@@ -352,3 +352,18 @@ def test_auto_reload_after_an_edit_of_a_component_the_components_import(tmp_path
     assert_same(email, Mailer(templates=tmp_path, compiled=False).render(
         "refund_approved", locale="sv-SE", context=context, now=NOW))
     assert was_compiled(mailer, "refund_approved")
+
+
+def test_fallback_sentences_in_a_right_to_left_locale_keep_their_bdi_isolates(tmp_path: Path) -> None:
+    """Review 14: in a partly translated right-to-left catalog, a fallback sentence's
+    values are wrapped in <bdi> in the compiled HTML too (it is computed with
+    autoescaping on), in every scenario."""
+    write_po(tmp_path, "he", po_text('msgctxt "closing"\nmsgid "Kind regards,"\nmsgstr "בברכה,"\n', lang="he"))
+    full = Mailer(catalogs=tmp_path, compiled=False)
+    fast = compiled_mailer(catalogs=tmp_path)
+    for scenario in [s.id for s in full.scenarios()]:
+        context = {**full.scenario(scenario).sample(now=NOW), "customer_given_name": "שרה"}
+        expected = full.render(scenario, locale="he-IL", context=context, now=NOW)
+        assert "<bdi>" in expected.html
+        assert_same(fast.render(scenario, locale="he-IL", context=context, now=NOW), expected)
+        assert was_compiled(fast, scenario)
