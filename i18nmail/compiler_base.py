@@ -79,12 +79,9 @@ def _canonical(text: str, isolates: bool = True) -> str:
     return text
 
 
-def hole_text(value: Any) -> Markup:
+def hole_text(value: Any) -> str:
     """*value* as text of an HTML element, escaped as the inliner re-serialises
-    it (``&amp; &lt; &gt; &nbsp;``; quotes as they are).
-
-    The result is markup, so the output writes it as it is while the value
-    itself is computed with autoescaping on, as in the full templates."""
+    it (``&amp; &lt; &gt; &nbsp;``; quotes as they are)."""
     if hasattr(value, "__html__"):
         text = str(value.__html__())
         if "&" in text or "<" in text or ">" in text:
@@ -99,17 +96,17 @@ def hole_text(value: Any) -> Markup:
         text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return Markup(text)
+    return text
 
 
-def hole_title(value: Any) -> Markup:
+def hole_title(value: Any) -> str:
     """*value* as the text of <title>, where a tag is text too."""
     if hasattr(value, "__html__"):
         _canonical(str(value.__html__()), isolates=False)
     return hole_text(value)
 
 
-def hole_attr(value: Any) -> Markup:
+def hole_attr(value: Any) -> str:
     """*value* inside a double-quoted attribute, escaped as the inliner
     re-serialises it (``&amp; &quot; &nbsp;``)."""
     if hasattr(value, "__html__"):
@@ -123,7 +120,25 @@ def hole_attr(value: Any) -> Markup:
     text = text.replace("\xa0", "&nbsp;")
     if "\r" in text or "\x00" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    return Markup(text)
+    return text
+
+
+#: The same escaping as markup, for an output written with autoescaping on: its
+#: values are computed as in the full templates (a gettext call, ``|urlize``
+#: and ``~`` give markup only while autoescaping is on).
+HOLES_AS_MARKUP = {HOLE_TEXT: HOLE_TEXT + "_m", HOLE_ATTR: HOLE_ATTR + "_m", HOLE_TITLE: HOLE_TITLE + "_m"}
+
+
+def hole_text_markup(value: Any) -> Markup:
+    return Markup(hole_text(value))
+
+
+def hole_attr_markup(value: Any) -> Markup:
+    return Markup(hole_attr(value))
+
+
+def hole_title_markup(value: Any) -> Markup:
+    return Markup(hole_title(value))
 
 
 @pass_context
@@ -223,7 +238,9 @@ def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     return getattr(fmt, name)(*args, **kwargs)
 
 
-FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, HOLE_TITLE: hole_title, ISOLATE: isolate, METHOD: method, APPLY: apply,
+FILTERS = {HOLE_TEXT: hole_text, HOLE_ATTR: hole_attr, HOLE_TITLE: hole_title,
+           HOLES_AS_MARKUP[HOLE_TEXT]: hole_text_markup, HOLES_AS_MARKUP[HOLE_ATTR]: hole_attr_markup,
+           HOLES_AS_MARKUP[HOLE_TITLE]: hole_title_markup, ISOLATE: isolate, METHOD: method, APPLY: apply,
            FORMAT: format_value, PLURAL: plural}
 
 

@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterable, Iterator
 
 from jinja2 import nodes
 
-from .compiler_base import HOLE_ATTR, HOLE_TEXT, HOLE_TITLE, NOT_CANONICAL, NotCompilable
+from .compiler_base import (
+    FORMAT,
+    HOLE_ATTR,
+    HOLE_TEXT,
+    HOLE_TITLE,
+    HOLES_AS_MARKUP,
+    NOT_CANONICAL,
+    NotCompilable,
+)
 
 _MARKER = "<!--i18nmail:{}-->"
 _MARKER_RE = re.compile(r"<!--i18nmail:(\d+)-->|&lt;!--i18nmail:(\d+)--&gt;")
@@ -193,5 +201,43 @@ def inline_once(body: list[nodes.Node], inline: Callable[[str], str], extra: Ite
         raise NotCompilable("the inliner restructures this markup (an implied <tbody> or end tag?)")
     for node, text in zip(data, parts, strict=True):
         node.data = text
+    # An output whose values are all read the same with autoescaping off is
+    # written with it off (no escape() around each value); any other keeps it
+    # on, so its values (a gettext call, |urlize, ~) are what the full path computes.
+    escaped = {id(output) for output, index, _ in holes if not _plain(output.nodes[index])}
     for output, index, boundary in holes:
-        output.nodes[index] = nodes.Filter(output.nodes[index], contexts[boundary], [], [], None, None)
+        name = contexts[boundary] if id(output) not in escaped else HOLES_AS_MARKUP[contexts[boundary]]
+        output.nodes[index] = nodes.Filter(output.nodes[index], name, [], [], None, None)
+    _unescaped_outputs(body, {id(output) for output, _ in pieces if id(output) not in escaped})
+
+
+def _plain(node: nodes.Node) -> bool:
+    """Whether *node* computes the same value with autoescaping on and off."""
+    if isinstance(node, (nodes.Name, nodes.Const)):
+        return True
+    if isinstance(node, nodes.Getattr):
+        return _plain(node.node)
+    if isinstance(node, (nodes.Getitem, nodes.BinExpr, nodes.UnaryExpr)):  # Python's own operators
+        return all(_plain(n) for n in node.iter_child_nodes())
+    if isinstance(node, nodes.Filter) and node.name == FORMAT:  # the formatter: plain Python
+        return node.node is not None and all(_plain(n) for n in node.iter_child_nodes())
+    return False
+
+
+def _unescaped_outputs(body: list[nodes.Node], outputs: set[int]) -> None:
+    for index in range(len(body) - 1, -1, -1):
+        node = body[index]
+        if id(node) in outputs:
+            body[index:index + 1] = [
+                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))]), node,
+                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(True))])]
+        elif isinstance(node, nodes.If):
+            _unescaped_outputs(node.body, outputs)
+            for branch in node.elif_:
+                _unescaped_outputs(branch.body, outputs)
+            _unescaped_outputs(node.else_, outputs)
+        elif isinstance(node, nodes.For):
+            _unescaped_outputs(node.body, outputs)
+            _unescaped_outputs(node.else_, outputs)
+        elif isinstance(node, (nodes.With, nodes.Scope)):
+            _unescaped_outputs(node.body, outputs)
