@@ -367,3 +367,23 @@ def test_fallback_sentences_in_a_right_to_left_locale_keep_their_bdi_isolates(tm
         assert "<bdi>" in expected.html
         assert_same(fast.render(scenario, locale="he-IL", context=context, now=NOW), expected)
         assert was_compiled(fast, scenario)
+
+
+def test_a_filter_on_a_translation_in_a_shop_component_renders_the_same(tmp_path: Path) -> None:
+    """Review 14: a shop's components/html.j2 writing {{ text|upper }} (which turns
+    &amp; into &AMP; and <bdi> into <BDI>) gives the full path's email, compiled or not."""
+    source = (builtin_templates() / "components" / "html.j2").read_text("utf-8")
+    assert "<p>{{ text }}</p>" in source
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "html.j2").write_text(source.replace("<p>{{ text }}</p>", "<p>{{ text|upper }}</p>"),
+                                                     "utf-8")
+    full = Mailer(templates=tmp_path, compiled=False)
+    fast = Mailer(templates=tmp_path)
+    fast._compile_after = 1
+    for tag in ("sv-SE", "ar-SA"):
+        for scenario in ("refund_approved", "order_cancelled_out_of_stock"):
+            context = {**full.scenario(scenario).sample(full.negotiate(tag).catalogs[0], now=NOW),
+                       "order_number": 'A&"<b>'}
+            for _ in range(2):
+                assert_same(fast.render(scenario, locale=tag, context=context, now=NOW),
+                            full.render(scenario, locale=tag, context=context, now=NOW))
