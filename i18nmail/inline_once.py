@@ -71,6 +71,8 @@ def _contexts(data: list[str]) -> list[str | None]:
                 match = _TAG_RE.match(rest)
                 if rest.startswith("<!--"):
                     state, i = "comment", j + 4
+                elif rest.startswith("<![CDATA["):  # in <svg> or <math>; else up to '>' (never placed)
+                    state, i = "cdata", j + 9
                 elif match is not None:
                     state, i = "tag", j + len(match.group(0))
                     element = "" if match.group(1) else match.group(2).lower()
@@ -92,13 +94,14 @@ def _contexts(data: list[str]) -> list[str | None]:
                 if j < 0:
                     break
                 state, i = "tag", j + 1
-            elif state in ("comment", "bogus"):
-                j = piece.find("-->" if state == "comment" else ">", i)
+            elif state in ("comment", "bogus", "cdata"):
+                end = {"comment": "-->", "bogus": ">", "cdata": "]]>"}[state]
+                j = piece.find(end, i)
                 if j < 0:
                     break
-                state, i = "text", j + (3 if state == "comment" else 1)
-            else:  # raw text or a title: up to its end tag
-                j = piece.lower().find(f"</{element}", i)
+                state, i = "text", j + len(end)
+            else:  # raw text or a title: up to its end tag (<plaintext> has none)
+                j = piece.lower().find(f"</{element}", i) if element != "plaintext" else -1
                 if j < 0:
                     break
                 state, i = "tag", j + 2 + len(element)
