@@ -297,6 +297,9 @@ class Sources:
             self.used[name] = cached[1]
             return cached[0]
         assert self.env.loader is not None
+        if not self.env.auto_reload and not self.env.get_template(name).is_up_to_date:
+            # The full templates keep the file as they loaded it: so would the compiled ones.
+            raise NotCompilable(f"{name} changed on disk since it was loaded (no auto-reload)")
         source, filename, uptodate = self.env.loader.get_source(self.env, name)
         tree = self.env.parse(source, name, filename)
         # A module stands for its own file only (it names its imports, read

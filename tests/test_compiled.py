@@ -387,3 +387,19 @@ def test_a_filter_on_a_translation_in_a_shop_component_renders_the_same(tmp_path
             for _ in range(2):
                 assert_same(fast.render(scenario, locale=tag, context=context, now=NOW),
                             full.render(scenario, locale=tag, context=context, now=NOW))
+
+
+def test_without_auto_reload_a_template_edited_after_loading_is_not_compiled(tmp_path: Path) -> None:
+    """Review 14: without auto-reload the full path keeps the template it loaded; a file
+    edited on disk after that is not compiled in, so the Mailer's emails do not change."""
+    template = override(tmp_path, "refund_approved", "{% block body %}\n", "{% block body %}\n<p>Version one</p>\n")
+    mailer = Mailer(templates=tmp_path)
+    reference = Mailer(templates=tmp_path, compiled=False)
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    for each in (mailer, reference):
+        each.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    template.write_text(template.read_text("utf-8").replace("Version one", "Version two"), "utf-8")
+    bump(template)
+    email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert "Version one" in email.html
+    assert_same(email, reference.render("refund_approved", locale="sv-SE", context=context, now=NOW))
