@@ -274,13 +274,17 @@ def register(
 
 
 def _warm(mailer: Mailer) -> None:
-    """Compile every template and load every catalog before the first task."""
+    """Compile every template and load every catalog before the first task;
+    in the shop's default locale, compile every scenario for it too (its
+    second render), so no customer's email waits for that."""
     from .formatting import utc_now
 
     now = utc_now()
     scenarios = mailer.scenarios()
     for scenario in scenarios:
-        _render_quietly(mailer, scenario.id, mailer.shop.default_locale, scenario.sample("en", now=now), now)
+        sample = scenario.sample("en", now=now)
+        for _ in range(2):
+            _render_quietly(mailer, scenario.id, mailer.shop.default_locale, sample, now)
     first = scenarios[0]
     for tag in mailer.locales():
         match = mailer.negotiate(tag)

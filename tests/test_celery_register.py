@@ -81,3 +81,16 @@ def test_default_mailer_reads_the_shop_from_pyproject(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=tmp_path, capture_output=True,
                             text=True, check=True, timeout=120)
     assert result.stdout.strip() == "Fjällbutiken hej@fjall.example"
+
+
+def test_warm_up_compiles_every_scenario_in_the_default_locale() -> None:
+    """A worker's warm-up leaves every scenario compiled for the shop's default locale,
+    so no customer's email there waits for the compiler."""
+    from i18nmail import Mailer
+    from i18nmail.celery import _warm
+
+    mailer = Mailer()
+    _warm(mailer)
+    compiled = {key[0] for key, entry in mailer._compiled_cache.items()
+                if key[1] == mailer.negotiate(mailer.shop.default_locale).tag and entry.compiled is not None}
+    assert compiled == {scenario.id for scenario in mailer.scenarios()}

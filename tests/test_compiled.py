@@ -403,3 +403,17 @@ def test_without_auto_reload_a_template_edited_after_loading_is_not_compiled(tmp
     email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
     assert "Version one" in email.html
     assert_same(email, reference.render("refund_approved", locale="sv-SE", context=context, now=NOW))
+
+
+def test_a_scenario_that_stays_on_the_full_templates_is_logged(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """The i18nmail logger says, at DEBUG level, which scenario is not compiled and why."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "note.j2").write_text("Note\n", "utf-8")
+    override(tmp_path, "refund_approved", "{% block body %}\n", "{% block body %}\n{% include 'snippets/note.j2' %}\n")
+    mailer = compiled_mailer(templates=tmp_path)
+    with caplog.at_level("DEBUG", logger="i18nmail"):
+        mailer.render("refund_approved", locale="sv-SE", context=mailer.scenario("refund_approved").sample("sv"),
+                      now=NOW)
+    assert any("refund_approved in sv-SE renders through the full templates" in r.getMessage()
+               and "Include" in r.getMessage() for r in caplog.records)
