@@ -72,6 +72,9 @@ __all__ = ["STRICT_KINDS", "Folders", "Mailer", "builtin_catalogs", "builtin_tem
 
 log = logging.getLogger("i18nmail")
 _STATE = "__i18nmail_state"
+#: Compiled (scenario, locale) pairs a Mailer keeps; past it the oldest goes
+#: (each holds a few hundred kB; the locale tag comes from the caller).
+_MAX_COMPILED = 512
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
 MAX_SUBJECT = 150
 #: Unicode's Bidi_Control characters. They never reach the subject, preheader
@@ -623,7 +626,7 @@ class Mailer:
         }
         name = f"scenarios/{declared.id}.j2"
         compiled = None if mark_fallbacks else self._compiled(declared.id, match, fmt.direction, translator)
-        html_inlined = False
+        html_inlined = failed = False
         if compiled is not None:
             # The compiled templates: the same email with the per-locale work done once.
             # Any error is reproduced by the full templates below, which say where it is.
@@ -639,6 +642,7 @@ class Mailer:
             except Exception:  # the full path raises the precise, typed error
                 if not self._compiled_fallback:
                     raise
+                failed = True
                 fallbacks[:] = before
                 windows.clear()
                 text_state = _RenderState(translator, match.language, fmt, mark_fallbacks=False)
@@ -654,6 +658,10 @@ class Mailer:
                          "channel": "html"}
             subject, preheader, text, html = self._render_full(declared.id, name, text_vars, html_vars,
                                                                text_state, html_state)
+            if failed:
+                # The full templates rendered what the compiled ones could not: not a
+                # problem of this customer's data, so the next emails skip the retry.
+                self._uncompile(declared.id, match, fmt.direction)
         for part in (text_state.fallbacks, html_state.fallbacks):
             for item in part:
                 if item not in fallbacks:
@@ -734,6 +742,8 @@ class Mailer:
                     not self.auto_reload or all(check() for check in entry.uptodate)):
                 return entry.compiled
         count = self._render_counts.get(key, 0) + 1
+        if len(self._render_counts) >= 16 * _MAX_COMPILED:
+            self._render_counts.clear()
         self._render_counts[key] = count
         if count < self._compile_after:
             return None
@@ -759,8 +769,26 @@ class Mailer:
             except NotCompilable as exc:
                 log.debug("%s in %s renders through the full templates: %s", scenario, match.tag, exc)
                 done, uptodate = None, exc.uptodate
+            except Exception:  # a fault of the compiler must not cost an email
+                if not self._compiled_fallback:
+                    raise
+                log.warning("%s in %s renders through the full templates: compiling it failed", scenario,
+                            match.tag, exc_info=True)
+                done, uptodate = None, ()
+            if len(self._compiled_cache) >= _MAX_COMPILED:
+                del self._compiled_cache[next(iter(self._compiled_cache))]  # the oldest
             self._compiled_cache[key] = _CompiledEntry(translator.catalogs, done, uptodate)
         return done
+
+    def _uncompile(self, scenario: str, match: LocaleMatch, direction: str) -> None:
+        """Render *scenario* in *match*'s locale through the full templates from now on."""
+        key = (scenario, match.tag, match.catalogs, match.script, direction)
+        with self._compile_lock:
+            entry = self._compiled_cache.get(key)
+            if entry is not None and entry.compiled is not None:
+                log.debug("%s in %s renders through the full templates: a compiled render failed where "
+                          "the full templates did not", scenario, match.tag)
+                self._compiled_cache[key] = dataclasses.replace(entry, compiled=None)
 
     def template_path(self, name: str) -> str:
         """The file that serves template *name*: which layer it comes from.

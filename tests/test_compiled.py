@@ -417,3 +417,55 @@ def test_a_scenario_that_stays_on_the_full_templates_is_logged(tmp_path: Path,
                       now=NOW)
     assert any("refund_approved in sv-SE renders through the full templates" in r.getMessage()
                and "Include" in r.getMessage() for r in caplog.records)
+
+
+def test_a_compiled_render_that_fails_where_the_full_one_does_not_is_not_tried_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the compiled templates fail and the full ones render the email, the email is
+    the full path's and later emails of that scenario and locale skip the compiled try."""
+    from i18nmail.compiled import CompiledScenario
+
+    mailer = Mailer()
+    mailer._compile_after = 1
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    calls = []
+
+    def broken(self: CompiledScenario, variables: dict[str, Any]) -> str:
+        calls.append(1)
+        raise RuntimeError("a compiler fault")
+
+    monkeypatch.setattr(CompiledScenario, "render_html", broken)
+    expected = Mailer(compiled=False).render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    for _ in range(3):
+        assert_same(mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW), expected)
+    assert calls == [1]
+    assert not was_compiled(mailer, "refund_approved")
+
+
+def test_a_fault_of_the_compiler_costs_no_email(monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """An unexpected error while compiling is logged as a warning and the email is rendered in full."""
+    import i18nmail.compiled
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a compiler fault")
+
+    monkeypatch.setattr(i18nmail.compiled, "compile_scenario", broken)
+    mailer = Mailer()
+    mailer._compile_after = 1
+    context = mailer.scenario("refund_approved").sample("sv", now=NOW)
+    with caplog.at_level("WARNING", logger="i18nmail"):
+        email = mailer.render("refund_approved", locale="sv-SE", context=context, now=NOW)
+    assert_same(email, Mailer(compiled=False).render("refund_approved", locale="sv-SE", context=context, now=NOW))
+    assert any("compiling it failed" in r.getMessage() for r in caplog.records)
+
+
+def test_the_mailer_keeps_a_bounded_number_of_compiled_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit, compiling another (scenario, locale) drops the oldest one."""
+    import i18nmail.render
+
+    monkeypatch.setattr(i18nmail.render, "_MAX_COMPILED", 2)
+    mailer = compiled_mailer()
+    for scenario in ("refund_approved", "refund_denied", "refund_status"):
+        mailer.render(scenario, locale="sv-SE", context=mailer.scenario(scenario).sample("sv", now=NOW), now=NOW)
+    assert [key[0] for key in mailer._compiled_cache] == ["refund_denied", "refund_status"]
