@@ -27,6 +27,7 @@ _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _RAW_TEXT = ("style", "script", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext",
              "noscript")
 
+
 def _walk(body: list[nodes.Node]) -> Iterator[tuple[nodes.Output, int]]:
     """Each output piece of *body* in document order, as ``(output, index)``,
     leaving out {% set %} blocks and macros (their output is a value)."""
