@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -62,7 +61,14 @@ from .message import RenderedEmail, clean_header_text, collapse_spaces
 from .negotiation import Fallback, LocaleMatch, bcp47, negotiate, normalise_country, primary_zone
 from .pseudo import PSEUDO_LOCALE, pseudo_catalog
 from .scenarios import Scenario, load_scenarios
-from .typography import finish_isolates, font_stack, isolate, line_height, strip_sentinels
+from .typography import (
+    drop_bidi_controls,
+    finish_isolates,
+    font_stack,
+    isolate,
+    line_height,
+    strip_sentinels,
+)
 
 if TYPE_CHECKING:
     from .compiled import CompiledScenario, Sources
@@ -77,11 +83,6 @@ _STATE = "__i18nmail_state"
 _MAX_COMPILED = 512
 #: Hard cap on the subject, in characters (grapheme-safe cut, then an ellipsis).
 MAX_SUBJECT = 150
-#: Unicode's Bidi_Control characters. They never reach the subject, preheader
-#: or text part (CLDR puts RLM marks in Arabic dates; a customer value may carry
-#: an RLO): a plain-text reader shows them as garbage or lets them reorder the
-#: line. The HTML part isolates values with <bdi> instead.
-_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -667,7 +668,7 @@ class Mailer:
                 if item not in fallbacks:
                     fallbacks.append(item)
         preheader = collapse_spaces(_plain(preheader))
-        text = finish_isolates(_without_bidi_controls(text))
+        text = finish_isolates(drop_bidi_controls(text))
         text = _tidy_lines(text)
         text = text.replace("\n--\n", "\n-- \n", 1)  # the standard signature delimiter
         if self.strict:
@@ -849,17 +850,9 @@ def _tidy_lines(text: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _without_bidi_controls(text: str) -> str:
-    if ("\u200e" in text or "\u200f" in text or "\u2068" in text or "\u2069" in text or "\u061c" in text
-            or "\u202a" in text or "\u202b" in text or "\u202c" in text or "\u202d" in text or "\u202e" in text
-            or "\u2066" in text or "\u2067" in text):  # rarely: plain scans first
-        return _BIDI_CONTROLS.sub("", text)
-    return text
-
-
 def _plain(text: str) -> str:
     """A header or preview line: no bidi controls and no isolate sentinels."""
-    return strip_sentinels(_BIDI_CONTROLS.sub("", text))
+    return strip_sentinels(drop_bidi_controls(text))
 
 
 def _stat(path: Path) -> os.stat_result | None:

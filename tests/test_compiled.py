@@ -257,12 +257,13 @@ def test_tidy_lines_is_the_regex_it_replaced(text: str) -> None:
     former whole-text regexes gave, for any mix of spaces, tabs, blank lines and controls."""
     import re
 
-    from i18nmail.render import _BIDI_CONTROLS, _tidy_lines, _without_bidi_controls
+    from i18nmail.render import _tidy_lines
+    from i18nmail.typography import BIDI_CONTROLS, drop_bidi_controls
 
     blank_lines = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
     trailing = re.compile(r"[ \t]+\n")
-    expected = trailing.sub("\n", blank_lines.sub("\n\n", _BIDI_CONTROLS.sub("", text))).strip() + "\n"
-    assert _tidy_lines(_without_bidi_controls(text)) == expected
+    expected = trailing.sub("\n", blank_lines.sub("\n\n", BIDI_CONTROLS.sub("", text))).strip() + "\n"
+    assert _tidy_lines(drop_bidi_controls(text)) == expected
 
 
 @given(st.text(alphabet=" \t\n\r\x0b\x0c\xa0\u202fab:\u200e", max_size=40))
