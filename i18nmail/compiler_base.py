@@ -8,8 +8,6 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -18,7 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .catalogs import _FORMAT_RE, Translator
-from .formatting import Formatter
+from .memo import EXACT, PerRender
 from .typography import isolate
 
 #: The filters a compiled template calls: value escaping for the HTML part and
@@ -215,26 +213,14 @@ def plural(context: Context, n: Any, table: int, **values: Any) -> Any:
     return PLURAL_TABLES[table].render(context, n, values)
 
 
-_EXACT = (int, str, date, Decimal)
-
-
 def format_value(fmt: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     """``fmt.name(*args)``: the render's formatter, whose methods are plain Python.
 
-    The text and the HTML template ask for the same few values: one argument
-    of an exact int, str or date type is looked up first in the render's
-    ``shown`` dict (a hit costs a dict look-up, not a trip through the memo).
+    The text and the HTML template ask for the same few values: one value of
+    an exact type goes straight to the render's memo (:meth:`PerRender.show`).
     """
-    if len(args) == 1 and not kwargs and type(args[0]) in _EXACT:
-        # Equal Decimals give the same amount of money (it is rounded to the
-        # currency's digits); as a number, 15 and 15.0 are written differently.
-        shown = getattr(fmt, "shown", None)
-        if shown is not None:
-            key = (name, type(args[0]), args[0] if name == "money" or type(args[0]) is not Decimal else str(args[0]))
-            found = shown.get(key)
-            if found is None:  # the shared formatter's own method: no second memo
-                found = shown[key] = str(getattr(Formatter, name)(fmt, args[0]))
-            return found
+    if len(args) == 1 and not kwargs and type(args[0]) in EXACT and type(fmt) is PerRender:
+        return fmt.show(name, args[0])
     return getattr(fmt, name)(*args, **kwargs)
 
 

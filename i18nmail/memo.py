@@ -26,7 +26,10 @@ from zoneinfo import ZoneInfo
 
 from .formatting import Formatter
 
-__all__ = ["PerRender"]
+__all__ = ["EXACT", "PerRender"]
+
+#: The argument types :meth:`PerRender.show` takes (exact types, not subclasses).
+EXACT = (int, str, date, Decimal)
 
 #: Names for the types inside PerRender, whose methods are called date and datetime.
 _Date = date
@@ -53,9 +56,20 @@ class PerRender(Formatter):
         # The same settings and resolved patterns as the shared formatter.
         self.__dict__.update(shared.__dict__)
         self.memo: dict[Hashable, str] = {}
-        #: What the compiled templates have shown, by (method, type, value)
-        #: (see :func:`i18nmail.compiler_base.format_value`).
-        self.shown: dict[tuple[str, type, object], str] = {}
+
+    def show(self, method: str, value: object) -> str:
+        """``self.method(value)`` for one value of a type in :data:`EXACT`, keyed
+        by ``(method, type, value)``: the compiled templates' short way to the memo.
+
+        Equal Decimals give the same amount of money (rounded to the currency's
+        digits); as a number, ``15`` and ``15.0`` are written differently.
+        """
+        kind = type(value)
+        key = (method, kind, value if method == "money" or kind is not Decimal else str(value))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = str(getattr(Formatter, method)(self, value))
+        return found
 
     def _once(self, method: str, *args: object) -> str:
         try:
