@@ -275,7 +275,7 @@ class Sources:
         self._names: dict[int, tuple[nodes.Node, frozenset[str]]] = {}
         self._free: dict[int, tuple[nodes.Macro, frozenset[str]]] = {}
         self._stored: dict[int, tuple[nodes.Template, frozenset[str]]] = {}
-        self._checked: list[nodes.Template] = []
+        self._checked: dict[int, nodes.Template] = {}
 
     def parse(self, name: str) -> nodes.Template:
         cached = self._parsed.get(name)
@@ -325,9 +325,9 @@ class Sources:
 
     def first_check(self, tree: nodes.Template) -> bool:
         """True the first time *tree* is checked (a parsed tree is checked once)."""
-        if any(seen is tree for seen in self._checked):
+        if self._checked.get(id(tree)) is tree:
             return False
-        self._checked.append(tree)
+        self._checked[id(tree)] = tree
         return True
 
     def module(self, name: str) -> Module:

@@ -733,7 +733,7 @@ class Mailer:
         built on the locale's second render; ``None`` while it is not (or cannot be)."""
         if not self.compiled:
             return None
-        key = (scenario, match.tag, match.catalogs, match.script, direction)
+        key = _compile_key(scenario, match, direction)
         entry = self._compiled_cache.get(key)
         if entry is not None:
             if entry.catalogs is translator.catalogs and not self.auto_reload:
@@ -783,7 +783,7 @@ class Mailer:
 
     def _uncompile(self, scenario: str, match: LocaleMatch, direction: str) -> None:
         """Render *scenario* in *match*'s locale through the full templates from now on."""
-        key = (scenario, match.tag, match.catalogs, match.script, direction)
+        key = _compile_key(scenario, match, direction)
         with self._compile_lock:
             entry = self._compiled_cache.get(key)
             if entry is not None and entry.compiled is not None:
@@ -878,6 +878,11 @@ def _estimated_note(cal: BusinessCalendar, start: date, last: date, locale: str)
     return Fallback(kind="calendar", locale=locale,
                     detail=f"{cal.country} bank closures for {listed} are estimated (no published "
                            f"calendar in the data yet); the dates may move")
+
+
+def _compile_key(scenario: str, match: LocaleMatch, direction: str) -> tuple[object, ...]:
+    """What a compiled scenario is kept under: everything its constants come from."""
+    return (scenario, match.tag, match.catalogs, match.script, direction)
 
 
 @lru_cache(maxsize=512)
